@@ -84,6 +84,19 @@ class FileSinkTest {
         assertThat(lines).extracting(m -> m.get("RoomId")).containsExactly("room-0", "room-1", "room-2", "room-3", "room-4");
     }
 
+    @Test
+    void aSinkThatCannotWriteIsAnswered500WithAFailBody(@TempDir Path elsewhere) throws Exception {
+        Path notADirectory = Files.writeString(elsewhere.resolve("occupied"), "");
+        try (WebhookService broken = WebhookService.start("sink", "file", "sink.file.dir", notADirectory.toString())) {
+            var response = broken.post(query(SET), sample("set-metadata.json"));
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(response.body()).isEqualTo(
+                    "{\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"Webhook could not be processed\",\"ErrorCode\":5000}");
+        }
+    }
+
     /** Complete files only: a dot-file would be one still being written. */
     List<Path> files() throws IOException {
         try (Stream<Path> walk = Files.walk(out)) {

@@ -1,0 +1,190 @@
+package live.webhook;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static live.webhook.support.WebhookService.DEL;
+import static live.webhook.support.WebhookService.SET;
+import static live.webhook.support.WebhookService.query;
+import static live.webhook.support.WebhookService.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import live.webhook.support.KafkaBroker;
+import live.webhook.support.WebhookService;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SINK=kafka against a real KRaft broker, read back with a real KafkaConsumer. */
+class KafkaSinkTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String TOPIC = "tencent.live.room-metadata";
+
+    @TempDir
+    static Path spool;
+    static KafkaBroker kafka;
+    static WebhookService service;
+
+    @BeforeAll
+    static void start() {
+        kafka = new KafkaBroker().start();
+        kafka.createTopic(TOPIC, 3, Map.of("cleanup.policy", "compact"));
+        service = WebhookService.start("sink", "kafka", "kafka.brokers", kafka.bootstrapServers(),
+                "kafka.topic", TOPIC, "spool.dir", spool.toString(), "spool.drain.delay.ms", "100");
+        // Until spool-drain has looked at the (empty) spool once, webhooks go to the spool.
+        await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(
+                String.valueOf(service.context().getVariable("global:spoolEmpty"))));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** Records of the given rooms, in offset order per partition. */
+    static List<ConsumerRecord<String, String>> recordsOf(String roomPrefix, int expected) {
+        List<ConsumerRecord<String, String>> mine = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            mine.clear();
+            kafka.consume(TOPIC, Integer.MAX_VALUE, Duration.ofMillis(1500)).stream()
+                    .filter(r -> header(r, "RoomId") != null && header(r, "RoomId").startsWith(roomPrefix))
+                    .forEach(mine::add);
+            return mine.size() >= expected;
+        });
+        return mine;
+    }
+
+    static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), UTF_8);
+    }
+
+    @Test
+    void eachKeyIsOneRecordWithKeyValueAndHeaders() throws Exception {
+        String body = sample("set-metadata.json").replace("live-room1111", "sample-room");
+
+        HttpResponse<String> response = service.post(query(SET), body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(LogSinkTest.OK);
+        List<ConsumerRecord<String, String>> records = recordsOf("sample-room", 2);
+        assertThat(records).hasSize(2);
+        Map<String, ConsumerRecord<String, String>> byKey = records.stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, r -> r));
+        assertThat(byKey).containsOnlyKeys("[\"sample-room\",\"key1\"]", "[\"sample-room\",\"key2\"]");
+        ConsumerRecord<String, String> key1 = byKey.get("[\"sample-room\",\"key1\"]");
+        Map<String, Object> expected = LogSinkTest.message(SET, "key1", "value1");
+        expected.put("RoomId", "sample-room");
+        assertThat(JSON.readValue(key1.value(), LinkedHashMap.class)).isEqualTo(expected);
+        assertThat(header(key1, "CallbackCommand")).isEqualTo(SET);
+        assertThat(header(key1, "SdkAppid")).isEqualTo(WebhookService.SDKAPPID);
+        assertThat(header(key1, "RoomId")).isEqualTo("sample-room");
+        assertThat(header(key1, "Key")).isEqualTo("key1");
+        assertThat(header(key1, "EventTime")).isEqualTo("1739965885831");
+    }
+
+    @Test
+    void deletedKeysAreTombstonesWithTheSameKeyAsTheirSetRecord() throws Exception {
+        String set = sample("set-metadata.json").replace("live-room1111", "tomb-room");
+        String del = sample("del-metadata.json").replace("live-room1111", "tomb-room");
+
+        assertThat(service.post(query(SET), set).statusCode()).isEqualTo(200);
+        assertThat(service.post(query(DEL), del).statusCode()).isEqualTo(200);
+
+        List<ConsumerRecord<String, String>> records = recordsOf("tomb-room", 4);
+        Map<String, List<ConsumerRecord<String, String>>> byKey = records.stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::key));
+        assertThat(byKey).hasSize(2);
+        for (List<ConsumerRecord<String, String>> ofKey : byKey.values()) {
+            // Same key, so the same partition: the set record comes first, then its tombstone.
+            assertThat(ofKey).hasSize(2);
+            assertThat(ofKey.get(0).value()).isNotNull();
+            assertThat(ofKey.get(1).value()).isNull();
+            assertThat(header(ofKey.get(1), "CallbackCommand")).isEqualTo(DEL);
+            assertThat(header(ofKey.get(1), "SdkAppid")).isEqualTo(WebhookService.SDKAPPID);
+            assertThat(header(ofKey.get(1), "RoomId")).isEqualTo("tomb-room");
+            assertThat(header(ofKey.get(1), "EventTime")).isEqualTo("1739965885831");
+        }
+    }
+
+    @Test
+    void keysDoNotCollideWhenRoomIdAndKeyShareSeparators() throws Exception {
+        post("uniq-a/b", Map.of("Key", "c", "Value", "1"));
+        post("uniq-a", Map.of("Key", "b/c", "Value", "2"));
+        post("uniq-a\",\"b", Map.of("Key", "c", "Value", "3"));
+        post("uniq-a", Map.of("Key", "b\",\"c", "Value", "4"));
+
+        List<ConsumerRecord<String, String>> records = recordsOf("uniq-", 4);
+        assertThat(records.stream().map(ConsumerRecord::key).distinct()).hasSize(4);
+        for (ConsumerRecord<String, String> record : records) {
+            List<Object> key = JSON.readValue(record.key(), List.class);
+            assertThat(key).containsExactly((Object) header(record, "RoomId"), header(record, "Key"));
+        }
+    }
+
+    @Test
+    void brokerDownThenBackDeliversEverythingFromTheSpool() throws Exception {
+        kafka.stop();
+        try {
+            for (int i = 0; i < 30; i++) {
+                long started = System.nanoTime();
+                HttpResponse<String> response = post("outage-" + i,
+                        Map.of("Key", "a", "Value", "a" + i), Map.of("Key", "b", "Value", "b" + i));
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+                // One key set again and again: its records must come out in this order.
+                post("order-room", Map.of("Key", "k", "Value", String.valueOf(i)));
+            }
+            assertThat(spooled()).hasSize(90);
+        } finally {
+            kafka.start();
+        }
+
+        List<ConsumerRecord<String, String>> records = recordsOf("outage-", 60);
+        assertThat(records.stream().map(ConsumerRecord::key).distinct()).hasSize(60);
+        List<Object> order = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : recordsOf("order-room", 30)) {
+            order.add(JSON.readValue(record.value(), Map.class).get("Value"));
+        }
+        assertThat(order).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 30).mapToObj(String::valueOf).toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> spooled().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(
+                String.valueOf(service.context().getVariable("global:spoolEmpty"))));
+    }
+
+    HttpResponse<String> post(String roomId, Map<String, Object>... metadata) throws Exception {
+        HttpResponse<String> response = service.post(query(SET),
+                JSON.writeValueAsString(LogSinkTest.webhook(SET, roomId, List.of(metadata))));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response;
+    }
+
+    static List<Path> spooled() throws IOException {
+        try (Stream<Path> files = Files.list(spool)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
+        }
+    }
+}
