@@ -61,6 +61,7 @@ class RefusalTest {
                 Arguments.of("not JSON", query(SET), "RoomId=r", 400, 4002),
                 Arguments.of("truncated JSON", query(SET), SET_BODY.substring(0, SET_BODY.length() / 2), 400, 4002),
                 Arguments.of("trailing garbage", query(SET), SET_BODY + "}", 400, 4002),
+                Arguments.of("field given twice", query(SET), SET_BODY.replace("\"RoomId\"", "\"RoomId\": \"other\", \"RoomId\""), 400, 4002),
                 Arguments.of("JSON array", query(SET), "[" + SET_BODY + "]", 400, 4002),
                 Arguments.of("empty body", query(SET), "", 400, 4002),
                 Arguments.of("RoomId missing", query(SET), "{\"CallbackCommand\":\"" + SET + "\",\"Metadata\":[]}", 400, 4004),
