@@ -1,0 +1,48 @@
+#!/bin/sh
+# Generated from k8s/camel-k/integration.yaml (traits) and routes/*.camel.yaml by `mvn -B -q test -Dtest=GeneratedManifestsTest -Dk8s.regenerate=true`: do not edit.
+# Runs the webhook receiver on Camel K straight from the route files, with the traits and
+# dependencies of k8s/camel-k/integration.yaml. Run it from the repository root; extra
+# arguments go to kamel run (for example -n NAMESPACE).
+set -e
+cd "$(dirname "$0")/../.."
+exec kamel run --name tencent-live-webhook \
+  -t camel.runtime-provider=plain-quarkus \
+  -t camel.runtime-version=3.33.1 \
+  -t container.request-cpu=250m \
+  -t container.request-memory=256Mi \
+  -t container.limit-cpu=1 \
+  -t container.limit-memory=512Mi \
+  -t health.enabled=true \
+  -t health.startup-probe-enabled=true \
+  -t health.startup-probe=/observe/health/started \
+  -t health.startup-port=9876 \
+  -t health.startup-period=2 \
+  -t health.startup-failure-threshold=60 \
+  -t health.liveness-probe-enabled=true \
+  -t health.liveness-probe=/observe/health/live \
+  -t health.liveness-port=9876 \
+  -t health.readiness-probe-enabled=true \
+  -t health.readiness-probe=/observe/health/ready \
+  -t health.readiness-port=9876 \
+  -t service.enabled=true \
+  -t service.type=ClusterIP \
+  -t mount.configs=configmap:tencent-live-webhook-config \
+  -t mount.configs=secret:tencent-live-webhook \
+  -t mount.hot-reload=true \
+  -t mount.empty-dirs=data:/var/lib/tencent-live-webhook \
+  -t environment.vars=TENCENT_SDKAPPID=secret:tencent-live-webhook/TENCENT_SDKAPPID \
+  -t environment.vars=TENCENT_CALLBACK_TOKEN=secret:tencent-live-webhook/TENCENT_CALLBACK_TOKEN \
+  -t environment.vars=SINK_FILE_DIR=/var/lib/tencent-live-webhook/out \
+  -t environment.vars=SPOOL_DIR=/var/lib/tencent-live-webhook/spool \
+  -d camel:bean \
+  -d camel:direct \
+  -d camel:file \
+  -d camel:jackson \
+  -d camel:kafka \
+  -d camel:micrometer \
+  -d camel:observability-services \
+  -d camel:platform-http \
+  -d camel:timer \
+  routes/kafka.camel.yaml \
+  routes/sinks.camel.yaml \
+  routes/webhook.camel.yaml "$@"
