@@ -1,0 +1,217 @@
+package live.webhook.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every manifest under k8s/, as committed, is valid; and the validation does catch mistakes. */
+class ManifestsTest {
+
+    static final Path K8S = ManifestValidator.ROOT.resolve("k8s");
+    static ManifestValidator validator;
+
+    @BeforeAll
+    static void load() {
+        validator = new ManifestValidator();
+    }
+
+    static List<Path> manifestFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(K8S)) {
+            return files.filter(f -> f.toString().endsWith(".yaml"))
+                    .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted().toList();
+        }
+    }
+
+    static JsonNode one(String relative) throws IOException {
+        List<JsonNode> docs = ManifestValidator.documents(Files.readString(K8S.resolve(relative), StandardCharsets.UTF_8));
+        assertThat(docs).hasSize(1);
+        return docs.get(0);
+    }
+
+    @Test
+    void everyManifestFileIsValid() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Set<String> kinds = new TreeSet<>();
+        for (Path file : manifestFiles()) {
+            for (JsonNode doc : ManifestValidator.documents(Files.readString(file, StandardCharsets.UTF_8))) {
+                kinds.add(doc.path("kind").asText());
+                validator.validate(doc).forEach(p -> problems.add(K8S.relativize(file) + ": " + p));
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(kinds).contains("Integration", "Kamelet", "Pipe", "Deployment", "Service", "ConfigMap",
+                "Secret", "PodDisruptionBudget");
+    }
+
+    @Test
+    void everyFolderHasAKustomization() throws IOException {
+        try (Stream<Path> dirs = Files.walk(K8S)) {
+            List<Path> withManifests = dirs.filter(Files::isDirectory).filter(d -> {
+                try (Stream<Path> files = Files.list(d)) {
+                    return files.anyMatch(f -> f.toString().endsWith(".yaml"));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+            assertThat(withManifests).isNotEmpty().allSatisfy(d -> assertThat(d.resolve("kustomization.yaml")).exists());
+        }
+    }
+
+    // --- the validation catches mistakes --------------------------------------------------------
+
+    @Test
+    void aMisspeltTraitPropertyFails() throws IOException {
+        ObjectNode integration = (ObjectNode) one("camel-k/integration.yaml");
+        ((ObjectNode) integration.path("spec").path("traits").path("health")).put("livenesProbe", "/x");
+        assertThat(validator.validate(integration)).anySatisfy(p -> assertThat(p).contains("livenesProbe"));
+    }
+
+    @Test
+    void anUnknownRuntimeProviderFails() throws IOException {
+        ObjectNode integration = (ObjectNode) one("camel-k/integration.yaml");
+        ((ObjectNode) integration.path("spec").path("traits").path("camel")).put("runtimeProvider", "spring-boot");
+        assertThat(validator.validate(integration)).isNotEmpty();
+    }
+
+    @Test
+    void aFlowThatIsNotCamelYamlDslFails() throws IOException {
+        ObjectNode integration = (ObjectNode) one("camel-k/integration.yaml");
+        ObjectNode route = (ObjectNode) integration.path("spec").path("flows").get(0);
+        route.putObject("rout").put("id", "typo");
+        assertThat(validator.validate(integration)).anySatisfy(p -> assertThat(p).contains("flows"));
+    }
+
+    @Test
+    void aKameletTemplateStepThatIsNotCamelYamlDslFails() throws IOException {
+        ObjectNode kamelet = (ObjectNode) one("kamelets/" + Manifests.KAMELET + ".kamelet.yaml");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) kamelet.path("spec").path("template").path("from").path("steps"))
+                .addObject().putObject("sendTo").put("uri", "log:x");
+        assertThat(validator.validate(kamelet)).anySatisfy(p -> assertThat(p).contains("template"));
+    }
+
+    @Test
+    void aPipePropertyTheKameletLacksFails() throws IOException {
+        ObjectNode pipe = (ObjectNode) one("kamelets/pipe-to-kafka/pipe.yaml");
+        ((ObjectNode) pipe.path("spec").path("source").path("properties")).put("sdkAppId", "1");
+        ((ObjectNode) pipe.path("spec").path("source").path("properties")).remove("sdkAppid");
+        assertThat(validator.validate(pipe))
+                .anySatisfy(p -> assertThat(p).contains("no property sdkAppId"))
+                .anySatisfy(p -> assertThat(p).contains("required property sdkAppid"));
+    }
+
+    @Test
+    void aMisspeltOrMisplacedDeploymentFieldFails() throws IOException {
+        ObjectNode deployment = (ObjectNode) one("plain/deployment.yaml");
+        ObjectNode container = (ObjectNode) deployment.path("spec").path("template").path("spec").path("containers").get(0);
+        container.put("imagePullPolicyy", "Always");
+        assertThat(validator.validate(deployment)).anySatisfy(p -> assertThat(p).contains("imagePullPolicyy"));
+
+        ObjectNode misplaced = (ObjectNode) one("plain/deployment.yaml");
+        ((ObjectNode) misplaced.path("spec")).put("readOnlyRootFilesystem", true);
+        assertThat(validator.validate(misplaced)).anySatisfy(p -> assertThat(p).contains("readOnlyRootFilesystem"));
+    }
+
+    @Test
+    void aWronglyTypedFieldFails() throws IOException {
+        ObjectNode deployment = (ObjectNode) one("plain/deployment.yaml");
+        ((ObjectNode) deployment.path("spec")).put("replicas", "2");
+        assertThat(validator.validate(deployment)).isNotEmpty();
+    }
+
+    @Test
+    void anUnknownMetadataFieldOfACamelKObjectFails() throws IOException {
+        ObjectNode kamelet = (ObjectNode) one("kamelets/" + Manifests.KAMELET + ".kamelet.yaml");
+        ((ObjectNode) kamelet.path("metadata")).put("label", "x");
+        assertThat(validator.validate(kamelet)).anySatisfy(p -> assertThat(p).contains("label"));
+    }
+
+    // --- what the issue asks of the manifests --------------------------------------------------
+
+    @Test
+    void integrationRunsOnCamelQuarkusOfCamel418WithHealthServiceAndMounts() throws IOException {
+        JsonNode traits = one("camel-k/integration.yaml").path("spec").path("traits");
+        assertThat(traits.path("camel").path("runtimeProvider").asText()).isEqualTo("plain-quarkus");
+        // Camel Quarkus 3.33.x is Camel 4.18.x.
+        assertThat(traits.path("camel").path("runtimeVersion").asText()).startsWith("3.33.");
+        JsonNode health = traits.path("health");
+        for (String probe : List.of("liveness", "readiness", "startup")) {
+            assertThat(health.path(probe + "ProbeEnabled").asBoolean()).as(probe).isTrue();
+            assertThat(health.path(probe + "Probe").asText()).as(probe).startsWith("/observe/health/");
+            assertThat(health.path(probe + "Port").asInt()).as(probe).isEqualTo(9876);
+        }
+        assertThat(traits.path("service").path("enabled").asBoolean()).isTrue();
+        assertThat(traits.path("mount").path("configs")).extracting(JsonNode::asText)
+                .containsExactly("configmap:tencent-live-webhook-config", "secret:tencent-live-webhook");
+    }
+
+    @Test
+    void integrationDeclaresEveryComponentOfTheRoutes() throws IOException {
+        JsonNode spec = one("camel-k/integration.yaml").path("spec");
+        List<String> dependencies = new ArrayList<>();
+        spec.path("dependencies").forEach(d -> dependencies.add(d.asText()));
+        Set<String> schemes = new TreeSet<>();
+        collectSchemes(spec.path("flows"), schemes);
+        assertThat(schemes).contains("platform-http", "direct");
+        for (String scheme : schemes) {
+            assertThat(dependencies).as("dependency of %s:", scheme).contains("camel:" + scheme);
+        }
+        assertThat(dependencies).contains("camel:jackson", "camel:bean", "camel:observability-services");
+    }
+
+    static void collectSchemes(JsonNode node, Set<String> schemes) {
+        node.fields().forEachRemaining(e -> {
+            if (Set.of("uri", "to").contains(e.getKey()) && e.getValue().isTextual()) {
+                schemes.add(e.getValue().asText().split(":", 2)[0]);
+            }
+        });
+        node.elements().forEachRemaining(child -> collectSchemes(child, schemes));
+    }
+
+    @Test
+    void plainDeploymentIsLockedDownAndProbedOnTheManagementPort() throws IOException {
+        JsonNode pod = one("plain/deployment.yaml").path("spec").path("template").path("spec");
+        JsonNode container = pod.path("containers").get(0);
+        assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.path("resources").path("limits").path("memory").asText()).isNotEmpty();
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/observe/health/live");
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/observe/health/ready");
+        assertThat(container.path("startupProbe").path("httpGet").path("port").asText()).isEqualTo("management");
+        assertThat(container.path("ports")).anySatisfy(p -> assertThat(p.path("containerPort").asInt()).isEqualTo(9876));
+        List<String> mounts = new ArrayList<>();
+        container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+        // routes/, data/ (file sink, spool) and /tmp, under the image's working directory /app.
+        assertThat(mounts).contains("/app/routes", "/app/data", "/tmp");
+    }
+
+    @Test
+    void routesConfigMapHoldsTheRouteFilesByteForByte() throws IOException {
+        JsonNode data = one("plain/routes-configmap.yaml").path("data");
+        Routes routes = Routes.read(ManifestValidator.ROOT);
+        assertThat(data.size()).isEqualTo(routes.files.size());
+        routes.files.forEach((file, text) -> assertThat(data.path(file).asText()).as(file).isEqualTo(text));
+    }
+
+    @Test
+    void secretTemplatesHoldPlaceholdersOnly() throws IOException {
+        for (String template : List.of("camel-k/secret.template.yaml", "plain/secret.template.yaml")) {
+            JsonNode data = one(template).path("stringData");
+            assertThat(data.fieldNames()).toIterable().containsExactlyInAnyOrder("TENCENT_SDKAPPID", "TENCENT_CALLBACK_TOKEN");
+            data.forEach(v -> assertThat(v.asText()).startsWith("<").endsWith(">"));
+        }
+    }
+}
