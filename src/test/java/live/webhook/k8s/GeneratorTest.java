@@ -1,0 +1,119 @@
+package live.webhook.k8s;
+
+import static live.webhook.k8s.Yaml.list;
+import static live.webhook.k8s.Yaml.map;
+import static live.webhook.k8s.Yaml.mapOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generator reads whatever routes/ holds: a new route file, a new check with a new setting, or a
+ * component behind a placeholder, on a copy of the repository's routes and settings.
+ */
+class GeneratorTest {
+
+    @TempDir
+    Path root;
+
+    void copyRepository() throws IOException {
+        Path repo = ManifestValidator.ROOT;
+        Files.createDirectories(root.resolve("routes"));
+        Files.createDirectories(root.resolve("k8s/camel-k"));
+        try (Stream<Path> files = Files.list(repo.resolve("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, root.resolve("routes").resolve(f.getFileName()));
+            }
+        }
+        Files.copy(repo.resolve("application.properties"), root.resolve("application.properties"));
+        Files.copy(repo.resolve(Manifests.INTEGRATION), root.resolve(Manifests.INTEGRATION));
+    }
+
+    @Test
+    void aNewRouteFileAndANewCheckReachEveryGeneratedFile() throws IOException {
+        copyRepository();
+        Files.writeString(root.resolve("routes/heartbeat.camel.yaml"), """
+                - route:
+                    id: heartbeat
+                    from:
+                      uri: "timer:heartbeat"
+                      steps:
+                        - to: "log:heartbeats"
+                """);
+        // A new check in the webhook route, with a new setting, right after the SdkAppid check.
+        Path webhook = root.resolve("routes/webhook.camel.yaml");
+        List<Object> items = list(Yaml.load(Files.readString(webhook)));
+        for (Object item : items) {
+            Map<String, Object> route = map(map(item).get("route"));
+            if (route != null && Routes.fromUri(route).startsWith("platform-http:")) {
+                List<Object> steps = list(Routes.from(route).get("steps"));
+                int at = steps.indexOf(mapOf("to", "direct:check-sdkappid"));
+                assertThat(at).isNotNegative();
+                steps.add(at + 1, mapOf("to", "direct:check-room-count"));
+            }
+        }
+        items.add(mapOf("route", mapOf("id", "check-room-count", "from", mapOf("uri", "direct:check-room-count",
+                "steps", List.of(mapOf("filter", mapOf("simple", "${header.Rooms} > {{max.rooms}}",
+                        "steps", List.of(mapOf("setVariable", mapOf("name", "Refusal", "constant", "4007 Too many rooms")),
+                                mapOf("to", "direct:refuse")))))))));
+        Files.writeString(webhook, Yaml.dump(items));
+        Files.writeString(root.resolve("application.properties"),
+                Files.readString(root.resolve("application.properties")) + "# Most rooms in one webhook.\nmax.rooms = 3\n");
+
+        Map<String, String> files = Manifests.generate(root);
+
+        String integration = files.get(Manifests.INTEGRATION);
+        assertThat(integration).contains("id: heartbeat", "id: check-room-count", "- camel:timer", "- camel:log");
+        assertThat(integration).startsWith(Manifests.integrationHead(ManifestValidator.ROOT));
+        assertThat(files.get("k8s/camel-k/kamel-run.sh")).contains("routes/heartbeat.camel.yaml", "-d camel:timer");
+        assertThat(files.get("k8s/camel-k/application.properties")).contains("max.rooms = 3");
+        assertThat(files.get("k8s/plain/routes-configmap.yaml")).contains("heartbeat.camel.yaml: |");
+
+        Map<String, Object> kamelet = map(Yaml.load(files.get("k8s/kamelets/" + Manifests.KAMELET + ".kamelet.yaml")));
+        Map<String, Object> spec = map(kamelet.get("spec"));
+        Map<String, Object> maxRooms = map(map(map(spec.get("definition")).get("properties")).get("maxRooms"));
+        assertThat(maxRooms).containsEntry("type", "integer").containsEntry("default", 3);
+        assertThat((String) maxRooms.get("description")).contains("Most rooms in one webhook.");
+        String template = Yaml.dump(spec.get("template"));
+        assertThat(template).contains("${header.Rooms} > {{maxRooms}}", "4007 Too many rooms")
+                // the heartbeat route is not reached from the webhook: not part of the Kamelet
+                .doesNotContain("timer:heartbeat", "direct:", "{{max.rooms}}");
+        assertThat(spec.get("dependencies")).asList().doesNotContain("camel:timer");
+    }
+
+    @Test
+    void aComponentBehindAPlaceholderIsRefused() throws IOException {
+        copyRepository();
+        Files.writeString(root.resolve("routes/dynamic.camel.yaml"), """
+                - route:
+                    from:
+                      uri: "timer:t"
+                      steps:
+                        - to: "{{target.uri}}"
+                """);
+        assertThatThrownBy(() -> Manifests.generate(root)).hasMessageContaining("{{target.uri}}")
+                .hasMessageContaining("Camel K");
+    }
+
+    @Test
+    void theKameletIsOneRouteWithoutSubRoutesOrNodeIds() throws IOException {
+        Map<String, Object> kamelet = map(Yaml.load(Files.readString(
+                ManifestValidator.ROOT.resolve("k8s/kamelets/" + Manifests.KAMELET + ".kamelet.yaml"), StandardCharsets.UTF_8)));
+        Map<String, Object> template = map(map(kamelet.get("spec")).get("template"));
+        assertThat(template).containsOnlyKeys("from");
+        String text = Yaml.dump(template);
+        assertThat(text).doesNotContain("direct:", "routeConfiguration", "onException", "{{sink}}")
+                .doesNotContainPattern("(?m)^\\s*(- )?id: ")
+                .contains("to: kamelet:sink", "doCatch:");
+    }
+}
