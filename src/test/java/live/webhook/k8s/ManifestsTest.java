@@ -145,8 +145,8 @@ class ManifestsTest {
     void integrationRunsOnCamelQuarkusOfCamel418WithHealthServiceAndMounts() throws IOException {
         JsonNode traits = one("camel-k/integration.yaml").path("spec").path("traits");
         assertThat(traits.path("camel").path("runtimeProvider").asText()).isEqualTo("plain-quarkus");
-        // Camel Quarkus 3.33.x is Camel 4.18.x.
-        assertThat(traits.path("camel").path("runtimeVersion").asText()).startsWith("3.33.");
+        // For plain-quarkus a Quarkus Platform version: 3.33.2's quarkus-camel-bom is Camel 4.18.2.
+        assertThat(traits.path("camel").path("runtimeVersion").asText()).isEqualTo("3.33.2");
         JsonNode health = traits.path("health");
         for (String probe : List.of("liveness", "readiness", "startup")) {
             assertThat(health.path(probe + "ProbeEnabled").asBoolean()).as(probe).isTrue();
