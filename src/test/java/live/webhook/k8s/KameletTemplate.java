@@ -319,16 +319,21 @@ final class KameletTemplate {
                         mapOf("to", "kamelet:sink")))))));
     }
 
-    /** The direct: endpoint a "to" step calls, or null. */
+    /** The direct: endpoint a "to" step calls, or null. A direct: endpoint's own options do not matter inlined. */
     private static String directTarget(Map<String, Object> step) {
+        if (step.containsKey("toD")) {
+            Object toD = step.get("toD");
+            String uri = toD instanceof Map<?, ?> m ? String.valueOf(m.get("uri")) : String.valueOf(toD);
+            if (uri.startsWith("direct:")) {
+                throw new IllegalStateException("toD: " + uri + " picks a route at run time; it cannot be inlined");
+            }
+            return null;
+        }
         if (step.size() != 1 || !step.containsKey("to")) {
             return null;
         }
         Object to = step.get("to");
         String uri = to instanceof Map<?, ?> m ? String.valueOf(m.get("uri")) : String.valueOf(to);
-        if (to instanceof Map<?, ?> m && m.containsKey("parameters")) {
-            return null;
-        }
         return uri.startsWith("direct:") ? uri : null;
     }
 
