@@ -37,12 +37,14 @@ exec kamel run --name tencent-live-webhook \
   -d camel:bean \
   -d camel:direct \
   -d camel:file \
+  -d camel:groovy \
   -d camel:jackson \
   -d camel:kafka \
   -d camel:micrometer \
   -d camel:observability-services \
   -d camel:platform-http \
   -d camel:timer \
+  routes/health.camel.yaml \
   routes/kafka.camel.yaml \
   routes/sinks.camel.yaml \
   routes/webhook.camel.yaml "$@"

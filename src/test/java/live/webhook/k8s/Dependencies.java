@@ -17,7 +17,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 /**
  * The Camel artifacts a piece of route YAML needs, as Camel K dependencies ({@code camel:kafka}).
  * Endpoints are found by their URI scheme wherever an endpoint URI can stand, data formats under
- * marshal/unmarshal, languages by their DSL key; each name is looked up in the metadata that ships
+ * marshal/unmarshal, languages by their DSL key (and a bean script's scriptLanguage); each name is looked up in the metadata that ships
  * inside the Camel jars on the project's classpath (the same jars the local run uses), which names
  * the artifact. Core artifacts need no dependency. Camel K cannot see a component whose URI is a
  * placeholder, so such a URI fails here instead of being silently left out.
@@ -56,6 +56,12 @@ final class Dependencies {
                 if (!"parameters".equals(key)) {
                     language(key);
                 }
+                // A bean made by a script (beans: ... scriptLanguage: groovy) needs that language.
+                if ("scriptLanguage".equals(key) && value instanceof String scriptLanguage) {
+                    if (!language(scriptLanguage)) {
+                        add("script language", scriptLanguage, null);
+                    }
+                }
                 scan(value, key);
             }
         } else if (node instanceof List<?> list) {
@@ -85,11 +91,12 @@ final class Dependencies {
         add("data format", name, artifact(schema(() -> camel.getDataFormatParameterJsonSchema(finalName)), "dataformat"));
     }
 
-    private void language(String key) {
+    private boolean language(String key) {
         String schema = schema(() -> camel.getLanguageParameterJsonSchema(key));
         if (schema != null) {
             add("language", key, artifact(schema, "language"));
         }
+        return schema != null;
     }
 
     private void add(String what, String name, String artifact) {

@@ -32,13 +32,4 @@ class GeneratedManifestsTest {
                     .isEqualTo(file.getValue());
         }
     }
-
-    @Test
-    void readmeShowsTheKamelRunCommandAsGenerated() throws IOException {
-        String script = Manifests.generate(ROOT).get("k8s/camel-k/kamel-run.sh");
-        String command = script.substring(script.indexOf("exec kamel run") + "exec ".length(), script.lastIndexOf(" \"$@\""));
-        assertThat(Files.readString(ROOT.resolve("k8s/README.md"), StandardCharsets.UTF_8))
-                .as("k8s/README.md shows the kamel run command of k8s/camel-k/kamel-run.sh")
-                .contains("```sh\n" + command + "\n```");
-    }
 }

@@ -37,6 +37,7 @@ class GeneratorTest {
         }
         Files.copy(repo.resolve("application.properties"), root.resolve("application.properties"));
         Files.copy(repo.resolve(Manifests.INTEGRATION), root.resolve(Manifests.INTEGRATION));
+        Files.copy(repo.resolve(Manifests.README), root.resolve(Manifests.README));
     }
 
     @Test
@@ -76,6 +77,7 @@ class GeneratorTest {
         assertThat(integration).contains("id: heartbeat", "id: check-room-count", "- camel:timer", "- camel:log");
         assertThat(integration).startsWith(Manifests.integrationHead(ManifestValidator.ROOT));
         assertThat(files.get("k8s/camel-k/kamel-run.sh")).contains("routes/heartbeat.camel.yaml", "-d camel:timer");
+        assertThat(files.get(Manifests.README)).contains("  routes/heartbeat.camel.yaml \\\n");
         assertThat(files.get("k8s/camel-k/application.properties")).contains("max.rooms = 3");
         assertThat(files.get("k8s/plain/routes-configmap.yaml")).contains("heartbeat.camel.yaml: |");
 

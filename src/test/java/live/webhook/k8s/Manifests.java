@@ -35,6 +35,9 @@ public final class Manifests {
     static final String INTEGRATION = "k8s/camel-k/integration.yaml";
     /** Everything in integration.yaml after this line is generated; everything before it is kept. */
     static final String MARKER = "  # ---- generated from routes/*.camel.yaml below this line; edit the routes, not this ----";
+    static final String README = "k8s/README.md";
+    static final String README_START = "<!-- generated: the kamel run command of k8s/camel-k/kamel-run.sh -->";
+    static final String README_END = "<!-- end of generated -->";
     static final String GENERATED = "Generated from %s by `" + REGENERATE + "`: do not edit.";
 
     /** Camel K needs these although no endpoint names them: simple's map access (${body[Key]})
@@ -116,7 +119,9 @@ public final class Manifests {
         List<String> integrationDependencies = integrationDependencies(routes);
         files.put(INTEGRATION, integrationHead + integrationTail(routes, integrationDependencies));
         files.put("k8s/camel-k/application.properties", camelKProperties(settings, routes));
-        files.put("k8s/camel-k/kamel-run.sh", kamelRun(integrationHead, integrationDependencies, routes));
+        String kamelRun = kamelRun(integrationHead, integrationDependencies, routes);
+        files.put("k8s/camel-k/kamel-run.sh", kamelRun);
+        files.put(README, readme(root, kamelRun));
         files.put("k8s/kamelets/" + KAMELET + ".kamelet.yaml", kamelet(routes, settings));
         files.put("k8s/plain/routes-configmap.yaml", routesConfigMap(routes));
         files.put("k8s/plain/routes-checksum-patch.yaml", routesChecksumPatch(routes));
@@ -179,6 +184,25 @@ public final class Manifests {
         sh.append("cd \"$(dirname \"$0\")/../..\"\n");
         sh.append("exec ").append(kamelCommand(args)).append(" \"$@\"\n");
         return sh.toString();
+    }
+
+    /** k8s/README.md with the kamel run command of the script between its "generated" markers. */
+    static String readme(Path root, String kamelRun) {
+        String text;
+        try {
+            text = Files.readString(root.resolve(README), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int start = text.indexOf(README_START);
+        int end = text.indexOf(README_END);
+        if (start < 0 || end < start) {
+            throw new IllegalStateException(README + " lacks the lines around the kamel run command:\n"
+                    + README_START + "\n" + README_END);
+        }
+        String command = kamelRun.substring(kamelRun.indexOf("exec kamel run") + "exec ".length(),
+                kamelRun.lastIndexOf(" \"$@\""));
+        return text.substring(0, start + README_START.length()) + "\n```sh\n" + command + "\n```\n" + text.substring(end);
     }
 
     static String kamelCommand(List<String> args) {
