@@ -87,6 +87,16 @@ public final class WebhookService implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
+    /** The port of health and metrics (camel-main's management server, always plain HTTP). */
+    public int managementPort() {
+        return Integer.parseInt(settings.get("management.port"));
+    }
+
+    /** GET on the management port, for example {@code /observe/health}. */
+    public HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + path)));
+    }
+
     /** The query string Tencent appends, for our SdkAppid and the given command. */
     public static String query(String command) {
         return "?SdkAppid=" + SDKAPPID + "&CallbackCommand=" + command
