@@ -126,6 +126,10 @@ class KafkaHealthTest {
                 assertThat(ready.data("kafka.reachable")).isEqualTo(false);
                 assertThat(((Number) ready.data("spool.depth")).intValue()).isEqualTo(2);
                 assertThat(((Number) ready.data("spool.oldest.age.ms")).longValue()).isGreaterThanOrEqualTo(2000);
+                // The same figures as Prometheus gauges.
+                String metrics = service.management("/observe/metrics").body();
+                assertThat(OperationsTest.metric(metrics, "tencent_spool_depth")).isEqualTo(2.0);
+                assertThat(OperationsTest.metric(metrics, "tencent_spool_oldest_age_seconds")).isGreaterThanOrEqualTo(2.0);
             } finally {
                 kafka.start();
             }

@@ -113,7 +113,7 @@ class OperationsTest {
     /** The value of the one sample of a Prometheus metric whose labels include all of the given ones. */
     static double metric(String exposition, String name, String... labels) {
         List<String> matches = exposition.lines()
-                .filter(l -> l.startsWith(name + "{"))
+                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                 .filter(l -> Stream.of(labels).allMatch(l::contains))
                 .toList();
         assertThat(matches).as("%s%s in%n%s", name, List.of(labels), exposition).hasSize(1);
