@@ -39,7 +39,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
  * Checks Kubernetes manifests offline, strictly: unknown fields fail.
  * <ul>
  * <li>Camel K objects (Integration, Kamelet, Pipe) against the openAPIV3Schema of the Camel K 2.10.1 CRDs
- * in shared/k8s-schemas, made strict the way the API server's field validation is (an object schema
+ * in src/test/resources/camel-k-v2.10.1, made strict the way the API server's field validation is (an object schema
  * with properties admits no others, unless it preserves unknown fields); their metadata against the
  * Kubernetes model.</li>
  * <li>Integration flows and a Kamelet's template against the Camel YAML DSL schema in camel-yaml-dsl.</li>
@@ -51,7 +51,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 final class ManifestValidator {
 
     static final Path ROOT = Path.of("").toAbsolutePath();
-    static final Path CRDS = ROOT.resolve(System.getProperty("k8s.schemas", "../shared/k8s-schemas/camel-k-v2.10.1")).normalize();
+    static final Path CRDS = ROOT.resolve(System.getProperty("k8s.schemas", "src/test/resources/camel-k-v2.10.1")).normalize();
 
     static final ObjectMapper YAML = new YAMLMapper();
     private static final ObjectMapper STRICT = JsonMapper.builder()
