@@ -1,6 +1,6 @@
 -- wrk script: POST the SetMetadata sample as Tencent's live server would, with a fresh RoomId
 -- per request so that every request makes two distinct messages.
-local sample = io.open("samples/set-metadata.json"):read("*a")
+local sample = io.open("src/test/resources/samples/set-metadata.json"):read("*a")
 local counter = 0
 
 request = function()

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Throughput, latency and memory of the packaged service under a steady webhook load, on this
 # machine, against the log sink (to a file) or the Kafka sink (a local broker from
-# scripts/kafka-dev.sh). Targets and how to read the figures: bench/README.md.
+# src/main/scripts/kafka-dev.sh). Targets and how to read the figures: bench/README.md.
 #
 #   bench/run.sh              # log sink
-#   SINK=kafka bench/run.sh   # Kafka sink; start scripts/kafka-dev.sh first
+#   SINK=kafka bench/run.sh   # Kafka sink; start src/main/scripts/kafka-dev.sh first
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -139,7 +139,7 @@ public final class WebhookService implements AutoCloseable {
 
     public static String sample(String name) {
         try {
-            return Files.readString(Path.of("samples", name), StandardCharsets.UTF_8);
+            return Files.readString(Path.of("src", "test", "resources", "samples", name), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
