@@ -228,8 +228,11 @@ public final class KafkaBroker implements AutoCloseable {
         NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs == null ? Map.of() : configs);
         try (Admin admin = Admin.create(adminConfig())) {
             get(admin.createTopics(List.of(topic)).all(), "create topic " + name);
+            // Right after creation the broker may not know the topic yet (UnknownTopicOrPartition):
+            // ask again until the bound, and fail with the last answer if it never comes.
             await("every partition of " + name + " has a leader")
                     .atMost(ADMIN_TIMEOUT)
+                    .ignoreExceptions()
                     .pollInSameThread()
                     .pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(50))
@@ -272,7 +275,14 @@ public final class KafkaBroker implements AutoCloseable {
                         .pollDelay(Duration.ZERO)
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> {
-                            List<PartitionInfo> infos = consumer.partitionsFor(topic, remaining(deadline));
+                            List<PartitionInfo> infos;
+                            try {
+                                infos = consumer.partitionsFor(topic, remaining(deadline));
+                            } catch (org.apache.kafka.common.errors.TimeoutException noMetadataInTime) {
+                                // A topic that does not exist can end in a metadata timeout rather
+                                // than an empty answer: either way, no partitions yet.
+                                return false;
+                            }
                             partitions.clear();
                             if (infos != null) {
                                 infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
