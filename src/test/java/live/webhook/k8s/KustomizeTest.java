@@ -19,9 +19,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * kubectl kustomize builds every folder of k8s/ that has a kustomization.yaml, and what it builds is
- * valid (same checks as the files). Runs when kubectl is on the PATH (CI installs it), or the one in
- * the environment variable KUBECTL.
+ * kubectl kustomize builds every folder of k8s/ that has a kustomization.yaml without a warning (a
+ * deprecated field such as bases or patchesStrategicMerge makes it warn, and a later kustomize drops
+ * the field), and what it builds is valid (same checks as the files). Runs when kubectl is on the
+ * PATH (CI installs it), or the one in the environment variable KUBECTL.
  */
 class KustomizeTest {
 
@@ -65,6 +66,7 @@ class KustomizeTest {
         return tests;
     }
 
+    /** The objects kubectl kustomize builds of the folder; fails when it fails or prints any warning. */
     static String kustomize(Path folder) throws IOException, InterruptedException {
         Path err = Files.createTempFile("kustomize", ".err");
         try {
@@ -72,10 +74,22 @@ class KustomizeTest {
                     .redirectError(err.toFile()).start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize %s finished", folder).isTrue();
-            assertThat(process.exitValue()).as("kubectl kustomize %s: %s", folder, Files.readString(err)).isZero();
+            String warnings = Files.readString(err);
+            assertThat(process.exitValue()).as("kubectl kustomize %s: %s", folder, warnings).isZero();
+            // kustomize reports deprecated fields on stderr ("# Warning: 'bases' is deprecated. ...");
+            // anything there is a warning to fix, in the folder or in a base it includes.
+            assertThat(warnings).as("kubectl kustomize %s warned (use resources/patches, see kustomize edit fix)", folder)
+                    .isEmpty();
+            assertThat(out.lines().filter(KustomizeTest::isWarning).toList())
+                    .as("kubectl kustomize %s warned in its output", folder).isEmpty();
             return out;
         } finally {
             Files.deleteIfExists(err);
         }
+    }
+
+    static boolean isWarning(String line) {
+        String comment = line.strip();
+        return comment.startsWith("#") && (comment.contains("Warning") || comment.contains("deprecated"));
     }
 }
