@@ -46,5 +46,6 @@ exec kamel run --name tencent-live-webhook \
   -d camel:timer \
   routes/health.camel.yaml \
   routes/kafka.camel.yaml \
+  routes/metrics.camel.yaml \
   routes/sinks.camel.yaml \
   routes/webhook.camel.yaml "$@"

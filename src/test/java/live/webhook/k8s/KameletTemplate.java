@@ -34,6 +34,9 @@ import org.apache.camel.support.PatternHelper;
  * noErrorHandler, or any other routeConfiguration feature, cannot be expressed and fails.</li>
  * <li>Node ids are dropped: one sub-route inlined twice would otherwise repeat its ids, and every
  * instance of a Kamelet is a route of its own.</li>
+ * <li>A {@code process} step that names a bean of the routes' {@code beans} entries (the service's own
+ * tencent_* metrics) is left out: Camel 4.18 does not resolve a process ref to a Kamelet's template
+ * bean, and a Kamelet instance is measured by the integration that uses it.</li>
  * <li>Property placeholders {@code {{key}}} become the Kamelet's parameters, except {@code {{sink}}},
  * which is {@code kamelet} there; {@code ${properties:key}},
  * which reads a property when a message passes, reads a variable that the template sets from the
@@ -63,9 +66,18 @@ final class KameletTemplate {
     final Set<String> runtimePropertyKeys = new LinkedHashSet<>();
     Map<String, Object> template;
 
+    /** Names of the beans the routes' beans entries define. */
+    private final Set<String> routeBeans = new LinkedHashSet<>();
+
     private KameletTemplate(Routes routes, Function<String, String> parameterName) {
         this.routes = routes;
         this.parameterName = parameterName;
+        for (Object item : routes.items) {
+            Object beans = map(item).get("beans");
+            if (beans != null) {
+                list(beans).forEach(bean -> routeBeans.add(String.valueOf(map(bean).get("name"))));
+            }
+        }
         for (Map<String, Object> route : routes.itemsOf("route")) {
             String uri = Routes.fromUri(route);
             if (uri.startsWith("direct:")) {
@@ -196,6 +208,9 @@ final class KameletTemplate {
         List<Object> result = new ArrayList<>();
         for (Object step : list(stepsValue)) {
             Map<String, Object> s = map(step);
+            if (s.get("process") instanceof Map<?, ?> process && routeBeans.contains(String.valueOf(process.get("ref")))) {
+                continue;
+            }
             String target = directTarget(s);
             if (target == null) {
                 result.add(walk(s));

@@ -13,13 +13,19 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -38,6 +44,7 @@ public final class WebhookService implements AutoCloseable {
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final CapturingAppender metadataLog = new CapturingAppender();
+    private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
 
     private WebhookService(Map<String, String> overrides) {
         this.port = freePort();
@@ -46,6 +53,36 @@ public final class WebhookService implements AutoCloseable {
         settings.put("management.port", String.valueOf(freePort()));
         settings.putAll(overrides);
         settings.forEach(main::addOverrideProperty);
+        // Counts the exchanges sent to each endpoint (direct:check-sign, direct:unmarshal, ...), with
+        // Camel's own event notification, whatever metrics the routes keep.
+        EventNotifierSupport sent = new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof ExchangeSendingEvent e) {
+                    calls.computeIfAbsent(e.getEndpoint().getEndpointUri(), k -> new LongAdder()).increment();
+                } else if (event instanceof ExchangeCompletedEvent e && e.getExchange().getFromRouteId() != null) {
+                    calls.computeIfAbsent("route:" + e.getExchange().getFromRouteId(), k -> new LongAdder()).increment();
+                }
+            }
+        };
+        sent.setIgnoreExchangeSentEvents(true);
+        sent.setIgnoreExchangeCreatedEvent(true);
+        sent.setIgnoreExchangeFailedEvents(true);
+        sent.setIgnoreExchangeRedeliveryEvents(true);
+        sent.setIgnoreExchangeAsyncProcessingStartedEvents(true);
+        sent.setIgnoreStepEvents(true);
+        main.bind("testSentExchanges", sent);
+    }
+
+    /** How many exchanges that a route's consumer created have completed so far. */
+    public long completedFrom(String routeId) {
+        return sentTo("route:" + routeId);
+    }
+
+    /** How many exchanges the routes sent to the endpoint so far, for example "direct://check-sign". */
+    public long sentTo(String endpointUri) {
+        LongAdder count = calls.get(endpointUri);
+        return count == null ? 0 : count.sum();
     }
 
     /** Starts the service with the given property overrides (key=value pairs). */
