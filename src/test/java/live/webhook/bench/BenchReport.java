@@ -251,8 +251,12 @@ public final class BenchReport {
         md.append("Machine: ").append(meta.getProperty("nproc", "?")).append(" cores (`nproc`), ")
                 .append(meta.getProperty("cpu_model", "?")).append(", ").append(meta.getProperty("memory", "?"))
                 .append(" memory, kernel ").append(meta.getProperty("kernel", "?")).append(", ")
-                .append(meta.getProperty("java_version", "?")).append(". Load average at the start: ")
-                .append(meta.getProperty("loadavg", "?")).append(" (other work on the machine skews every figure).\n\n");
+                .append(meta.getProperty("java_version", "?")).append(". Load average (1, 5, 15 min) at the start: ")
+                .append(meta.getProperty("loadavg", "?"));
+        if (meta.containsKey("loadavg_end")) {
+            md.append(", at the end: ").append(meta.getProperty("loadavg_end"));
+        }
+        md.append(" (other work on the machine skews every figure).\n\n");
         md.append("Service: `").append(meta.getProperty("jar", "")).append("` (sha256 ").append(meta.getProperty("jar_sha256", "?"))
                 .append("), routes ").append(meta.getProperty("routes", "")).append(", repository at ")
                 .append(meta.getProperty("git", "?")).append(".");
@@ -398,6 +402,6 @@ public final class BenchReport {
     }
 
     private static String fmtX(Double v) {
-        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", v);
+        return v == null ? "n/a" : String.format(Locale.ROOT, v < 0.1 ? "%.3fx" : "%.2fx", v);
     }
 }
