@@ -86,8 +86,11 @@ class FileSinkTest {
 
     @Test
     void aSinkThatCannotWriteIsAnswered500WithAFailBody(@TempDir Path elsewhere) throws Exception {
-        Path notADirectory = Files.writeString(elsewhere.resolve("occupied"), "");
-        try (WebhookService broken = WebhookService.start("sink", "file", "sink.file.dir", notADirectory.toString())) {
+        Path lost = elsewhere.resolve("out");
+        try (WebhookService broken = WebhookService.start("sink", "file", "sink.file.dir", lost.toString())) {
+            // A directory it cannot write stops the start (StartupChecksIT); this one is lost after it.
+            Files.delete(lost);
+            Files.writeString(lost, "a regular file, not a directory");
             var response = broken.post(query(SET), sample("set-metadata.json"));
 
             assertThat(response.statusCode()).isEqualTo(500);
