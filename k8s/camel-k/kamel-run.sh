@@ -30,6 +30,7 @@ exec kamel run --name tencent-live-webhook \
   -t mount.configs=secret:tencent-live-webhook \
   -t mount.hot-reload=true \
   -t mount.empty-dirs=data:/var/lib/tencent-live-webhook \
+  -t environment.vars=QUARKUS_HTTP_IDLE_TIMEOUT=5s \
   -t environment.vars=TENCENT_SDKAPPID=secret:tencent-live-webhook/TENCENT_SDKAPPID \
   -t environment.vars=TENCENT_CALLBACK_TOKEN=secret:tencent-live-webhook/TENCENT_CALLBACK_TOKEN \
   -t environment.vars=SINK_FILE_DIR=/var/lib/tencent-live-webhook/out \

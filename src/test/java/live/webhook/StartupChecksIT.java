@@ -3,6 +3,7 @@ package live.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,13 +17,14 @@ import live.webhook.support.ServiceExit;
 import live.webhook.support.ServiceProcess;
 import live.webhook.support.WebhookService;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The packaged service refuses to start on a bad setting: it ends with a non-zero exit code,
- * within seconds, before it opens a port, and says why in one ERROR line that names the
+ * The packaged service refuses to start on a bad setting or a port it cannot listen on: it ends
+ * with a non-zero exit code, within seconds, and says why in one ERROR line that names the
  * environment variable and the property, without a stack trace.
  */
 class StartupChecksIT {
@@ -66,11 +68,13 @@ class StartupChecksIT {
                         ok("TLS_ENABLED", "true", "TLS_KEYSTORE", "file:" + regularFile.resolve("keystore.p12")),
                         "TLS_KEYSTORE (tls.keystore) must be a readable PKCS12 keystore when TLS_ENABLED (tls.enabled) is true"),
                 bad("several at once: each is named on the one line",
-                        env("SINK", "bogus", "HTTP_PORT", "abc", "MANAGEMENT_PORT", "0", "CAMEL_SERVER_MAX_BODY_SIZE", "1MB"),
+                        env("SINK", "bogus", "HTTP_PORT", "abc", "MANAGEMENT_PORT", "0", "HTTP_IDLE_TIMEOUT_SECONDS", "0",
+                                "CAMEL_SERVER_MAX_BODY_SIZE", "1MB"),
                         "TENCENT_SDKAPPID (tencent.sdkappid) is required",
                         "SINK (sink) must be log, file or kafka, not 'bogus'",
                         "HTTP_PORT (http.port) must be a whole number from 1 to 65535 (a TCP port), not 'abc'",
                         "MANAGEMENT_PORT (management.port) must be a whole number from 1 to 65535 (a TCP port), not '0'",
+                        "HTTP_IDLE_TIMEOUT_SECONDS (http.idle.timeout.seconds) must be a whole number from 1",
                         "CAMEL_SERVER_MAX_BODY_SIZE (camel.server.max-body-size) must be a whole number from 1"));
     }
 
@@ -83,6 +87,30 @@ class StartupChecksIT {
         String error = assertEndedWithOneErrorLine(exit);
         assertThat(error).contains("Not started: ").contains(expected);
         assertThat(exit.output()).as("no port opened").doesNotContain("HttpServer started");
+    }
+
+    @Test
+    void aTakenWebhookPortStopsTheService() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            ServiceExit exit = ServiceExit.run(ok("HTTP_PORT", String.valueOf(port)), ServiceProcess.logFile("startup-webhook-port-taken"), GIVE_UP);
+            TIMES.add(String.format("%-50s exit %d after %.1f s", "webhook port taken", exit.exitCode(), exit.took().toMillis() / 1000.0));
+
+            assertThat(assertEndedWithOneErrorLine(exit))
+                    .contains("Cannot listen on camel.server.port " + port + " (HTTP_PORT): Address already in use");
+        }
+    }
+
+    @Test
+    void aTakenManagementPortStopsTheService() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            ServiceExit exit = ServiceExit.run(ok("MANAGEMENT_PORT", String.valueOf(port)), ServiceProcess.logFile("startup-management-port-taken"), GIVE_UP);
+            TIMES.add(String.format("%-50s exit %d after %.1f s", "management port taken", exit.exitCode(), exit.took().toMillis() / 1000.0));
+
+            assertThat(assertEndedWithOneErrorLine(exit))
+                    .contains("Cannot listen on camel.management.port " + port + " (MANAGEMENT_PORT): Address already in use");
+        }
     }
 
     @AfterAll
