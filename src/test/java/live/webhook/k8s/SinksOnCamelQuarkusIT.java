@@ -109,10 +109,12 @@ class SinksOnCamelQuarkusIT {
                 // ones tombstones of the deleted keys.
                 records = await().atMost(Duration.ofSeconds(60)).until(() -> kafka.consume(TOPIC, 4, Duration.ofSeconds(5)),
                         r -> r.size() >= 4);
-                assertThat(records).hasSize(4);
-                assertThat(records.subList(2, 4)).extracting(ConsumerRecord::key)
-                        .containsExactlyInAnyOrder("[\"live-room1111\",\"key1\"]", "[\"live-room1111\",\"key2\"]");
-                assertThat(records.subList(2, 4)).allSatisfy(r -> {
+                // (Delivery is at least once: a record acknowledged just too late is spooled and sent again.)
+                List<ConsumerRecord<String, String>> delivered = records.subList(2, records.size());
+                assertThat(delivered).extracting(ConsumerRecord::key).containsOnly(
+                        "[\"live-room1111\",\"key1\"]", "[\"live-room1111\",\"key2\"]")
+                        .contains("[\"live-room1111\",\"key1\"]", "[\"live-room1111\",\"key2\"]");
+                assertThat(delivered).allSatisfy(r -> {
                     assertThat(r.value()).isNull();
                     assertThat(header(r, "CallbackCommand")).isEqualTo(DEL);
                 });
