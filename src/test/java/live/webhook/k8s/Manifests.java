@@ -455,10 +455,15 @@ public final class Manifests {
     }
 
     static String checksum(Routes routes) {
+        return digest(routes.files);
+    }
+
+    /** SHA-256 of file names and texts, in the map's order: changes when any name or text does. */
+    static String digest(Map<String, String> files) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            routes.files.forEach((file, text) -> {
-                sha.update(file.getBytes(StandardCharsets.UTF_8));
+            files.forEach((name, text) -> {
+                sha.update(name.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
                 sha.update(text.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
