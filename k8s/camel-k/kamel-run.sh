@@ -35,6 +35,7 @@ exec kamel run --name tencent-live-webhook \
   -t environment.vars=TENCENT_CALLBACK_TOKEN=secret:tencent-live-webhook/TENCENT_CALLBACK_TOKEN \
   -t environment.vars=SINK_FILE_DIR=/var/lib/tencent-live-webhook/out \
   -t environment.vars=SPOOL_DIR=/var/lib/tencent-live-webhook/spool \
+  -t environment.vars=QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=1048576 \
   -d camel:bean \
   -d camel:direct \
   -d camel:file \

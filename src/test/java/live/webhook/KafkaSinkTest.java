@@ -103,6 +103,9 @@ class KafkaSinkTest {
         assertThat(header(key1, "RoomId")).isEqualTo("sample-room");
         assertThat(header(key1, "Key")).isEqualTo("key1");
         assertThat(header(key1, "EventTime")).isEqualTo("1739965885831");
+        // The README's headers, and no others: nothing of the HTTP request or of Camel leaks onto a record.
+        assertThat(key1.headers()).extracting(Header::key)
+                .containsExactlyInAnyOrder("CallbackCommand", "SdkAppid", "RoomId", "Key", "EventTime");
     }
 
     @Test

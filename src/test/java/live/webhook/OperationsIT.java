@@ -110,7 +110,7 @@ class OperationsIT {
                 "http://127.0.0.1:" + service.managementPort() + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines()
-                .filter(l -> l.startsWith("camel_exchanges_inflight{") && l.contains("routeId=\"webhook-receive\""))
+                .filter(l -> l.startsWith("tencent_webhooks_in_flight "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
     }

@@ -70,6 +70,8 @@ class OperationsTest {
             assertThat(metrics).doesNotContain("Whatever.Attacker.Chose");
             assertThat(metric(metrics, "tencent_messages_total", "sink=\"log\"")).isEqualTo(6.0);
             assertThat(metric(metrics, "tencent_sink_seconds_count", "sink=\"log\"")).isEqualTo(3.0);
+            // Every webhook above was answered: none is in flight (OperationsIT sees 20 while Kafka waits).
+            assertThat(metric(metrics, "tencent_webhooks_in_flight")).isEqualTo(0.0);
             // The JVM and Camel's own route metrics come along.
             assertThat(metrics).contains("jvm_memory_used_bytes").contains("process_cpu_usage")
                     .contains("camel_exchanges_total").contains("routeId=\"webhook-receive\"");

@@ -37,6 +37,8 @@ class GeneratorTest {
         }
         Files.copy(repo.resolve("application.properties"), root.resolve("application.properties"));
         Files.copy(repo.resolve(Manifests.INTEGRATION), root.resolve(Manifests.INTEGRATION));
+        Files.createDirectories(root.resolve(Manifests.PIPE).getParent());
+        Files.copy(repo.resolve(Manifests.PIPE), root.resolve(Manifests.PIPE));
         Files.copy(repo.resolve(Manifests.README), root.resolve(Manifests.README));
     }
 
@@ -99,6 +101,27 @@ class GeneratorTest {
                 // the heartbeat route is not reached from the webhook: not part of the Kamelet
                 .doesNotContain("timer:heartbeat", "direct:", "{{max.rooms}}");
         assertThat(spec.get("dependencies")).asList().doesNotContain("camel:timer");
+    }
+
+    @Test
+    void theTransportBodyLimitReachesQuarkusAsAnEnvironmentVariableNotAsAConfigMapKey() throws IOException {
+        copyRepository();
+        Path properties = root.resolve("application.properties");
+        String text = Files.readString(properties);
+        assertThat(text).contains("camel.server.max-body-size = 1048576");
+        Files.writeString(properties, text.replace("camel.server.max-body-size = 1048576", "camel.server.max-body-size = 2097152"));
+
+        Map<String, String> files = Manifests.generate(root);
+
+        for (String file : List.of(Manifests.INTEGRATION, Manifests.PIPE)) {
+            Map<String, Object> resource = map(Yaml.load(files.get(file)));
+            Object vars = map(map(map(resource.get("spec")).get("traits")).get("environment")).get("vars");
+            assertThat(list(vars)).as(file).contains("QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=2097152")
+                    .doesNotContain("QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=1048576");
+        }
+        assertThat(files.get("k8s/camel-k/kamel-run.sh")).contains("-t environment.vars=QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=2097152 ");
+        // Only Camel reads the ConfigMap: no Quarkus key in it.
+        assertThat(files.get("k8s/camel-k/application.properties")).doesNotContainPattern("(?m)^quarkus\\.");
     }
 
     @Test

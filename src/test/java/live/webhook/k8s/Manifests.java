@@ -33,12 +33,16 @@ public final class Manifests {
     static final String NAME = "tencent-live-webhook";
     static final String KAMELET = "tencent-live-metadata-source";
     static final String INTEGRATION = "k8s/camel-k/integration.yaml";
+    static final String PIPE = "k8s/kamelets/pipe-to-kafka/pipe.yaml";
     /** Everything in integration.yaml after this line is generated; everything before it is kept. */
     static final String MARKER = "  # ---- generated from routes/*.camel.yaml below this line; edit the routes, not this ----";
     static final String README = "k8s/README.md";
     static final String README_START = "<!-- generated: the kamel run command of k8s/camel-k/kamel-run.sh -->";
     static final String README_END = "<!-- end of generated -->";
     static final String GENERATED = "Generated from %s by `" + REGENERATE + "`: do not edit.";
+    /** In the environment trait of the Integration and the Pipe, the variables between these two lines are generated. */
+    static final String ENVIRONMENT_START = "# ---- generated from application.properties: Quarkus settings, which Quarkus reads from its environment only ----";
+    static final String ENVIRONMENT_END = "# ---- end of generated ----";
 
     /** Camel K needs these although no endpoint names them: simple's map access (${body[Key]})
      *  is camel-bean, and the health probes are the observability services' endpoints. */
@@ -55,9 +59,14 @@ public final class Manifests {
     static final List<String> CAMEL_MAIN_ONLY_PREFIXES = List.of("camel.server.", "camel.ssl.", "camel.startupcondition.",
             "camel.management.", "camel.metrics.", "camel.main.routes-include-pattern", "camel.main.routes-reload-");
     static final Set<String> CAMEL_MAIN_ONLY_KEYS = Set.of();
-    /** camel-main settings whose value Camel Quarkus takes under another key. */
-    static final Map<String, String> CAMEL_QUARKUS_KEYS = Map.of(
-            "camel.server.max-body-size", "quarkus.http.limits.max-body-size");
+    /**
+     * camel-main settings whose value Camel Quarkus' HTTP server needs, and the Quarkus setting it
+     * takes them as, given as an environment variable of the environment trait: on Camel K's
+     * plain-quarkus runtime only Camel reads the mounted ConfigMap (camel.main.cloud-properties-location),
+     * so a quarkus.* key there never reaches Quarkus, while Quarkus reads its environment.
+     */
+    static final Map<String, String> QUARKUS_ENVIRONMENT = Map.of(
+            "camel.server.max-body-size", "QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE");
 
     record Parameter(String name, String title, String description, String example, boolean credential) {
     }
@@ -116,7 +125,7 @@ public final class Manifests {
         Routes routes = Routes.read(root);
         Settings settings = Settings.read(root.resolve("application.properties"));
         Map<String, String> files = new LinkedHashMap<>();
-        String integrationHead = integrationHead(root);
+        String integrationHead = withQuarkusEnvironment(INTEGRATION, integrationHead(root), settings);
         List<String> integrationDependencies = integrationDependencies(routes);
         files.put(INTEGRATION, integrationHead + integrationTail(routes, integrationDependencies));
         files.put("k8s/camel-k/application.properties", camelKProperties(settings, routes));
@@ -124,6 +133,7 @@ public final class Manifests {
         files.put("k8s/camel-k/kamel-run.sh", kamelRun);
         files.put(README, readme(root, kamelRun));
         files.put("k8s/kamelets/" + KAMELET + ".kamelet.yaml", kamelet(routes, settings));
+        files.put(PIPE, withQuarkusEnvironment(PIPE, read(root, PIPE), settings));
         files.put("k8s/plain/routes-configmap.yaml", routesConfigMap(routes));
         files.put("k8s/plain/routes-checksum-patch.yaml", routesChecksumPatch(routes));
         return files;
@@ -132,17 +142,53 @@ public final class Manifests {
     // --- Camel K Integration --------------------------------------------------------------------
 
     static String integrationHead(Path root) {
-        String text;
-        try {
-            text = Files.readString(root.resolve(INTEGRATION), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String text = read(root, INTEGRATION);
         int at = text.indexOf(MARKER + "\n");
         if (at < 0) {
             throw new IllegalStateException(INTEGRATION + " lacks the line that starts its generated part:\n" + MARKER);
         }
         return withIdleTimeout(text.substring(0, at + MARKER.length() + 1), root);
+    }
+
+    /** The environment variables Quarkus needs (QUARKUS_ENVIRONMENT), in place between the lines that mark them. */
+    static String withQuarkusEnvironment(String file, String text, Settings settings) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        int start = -1;
+        int end = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.equals(ENVIRONMENT_START)) {
+                start = i;
+            } else if (line.equals(ENVIRONMENT_END) && start >= 0) {
+                end = i;
+                break;
+            }
+        }
+        if (start < 0 || end < 0) {
+            throw new IllegalStateException(file + " lacks, in the vars of its environment trait, the lines around the"
+                    + " generated variables:\n" + ENVIRONMENT_START + "\n" + ENVIRONMENT_END);
+        }
+        String indent = lines.get(start).substring(0, lines.get(start).indexOf('#'));
+        List<String> vars = new ArrayList<>();
+        new java.util.TreeMap<>(QUARKUS_ENVIRONMENT).forEach((camelMain, variable) -> {
+            Settings.Entry e = settings.entries.get(camelMain);
+            if (e == null) {
+                throw new IllegalStateException("application.properties lacks " + camelMain + ", which " + variable
+                        + " is generated from");
+            }
+            vars.add(indent + "- " + variable + "=" + e.value() + "    # " + camelMain);
+        });
+        lines.subList(start + 1, end).clear();
+        lines.addAll(start + 1, vars);
+        return String.join("\n", lines);
+    }
+
+    private static String read(Path root, String file) {
+        try {
+            return Files.readString(root.resolve(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static List<String> integrationDependencies(Routes routes) {
@@ -189,12 +235,7 @@ public final class Manifests {
 
     /** k8s/README.md with the kamel run command of the script between its "generated" markers. */
     static String readme(Path root, String kamelRun) {
-        String text;
-        try {
-            text = Files.readString(root.resolve(README), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String text = read(root, README);
         int start = text.indexOf(README_START);
         int end = text.indexOf(README_END);
         if (start < 0 || end < start) {
@@ -247,7 +288,7 @@ public final class Manifests {
             grew = false;
             for (Settings.Entry e : settings.entries.values()) {
                 if (!kept.containsKey(e.key()) && !camelMainOnly(e.key())
-                        && (e.key().startsWith("camel.") || e.key().startsWith("quarkus.") || referenced.contains(e.key()))) {
+                        && (e.key().startsWith("camel.") || referenced.contains(e.key()))) {
                     kept.put(e.key(), e);
                     referenced.addAll(propertyReferences(e.value()));
                     grew = true;
@@ -256,28 +297,24 @@ public final class Manifests {
         }
         StringBuilder out = new StringBuilder();
         out.append("# ").append(GENERATED.formatted("application.properties")).append('\n');
-        out.append("# Camel K runs the routes on Camel Quarkus, so camel-main's own settings are left out: the\n");
-        out.append("# operator supplies the routes and redeploys on change (camel.main.routes-*), Quarkus serves\n");
-        out.append("# the webhook on port 8080 (camel.server.*, camel.ssl.*: TLS ends at the ingress), and the\n");
-        out.append("# observability services serve health and metrics on 9876 (camel.management.*, camel.metrics.*).\n");
-        out.append("# Keys that only those settings used are dropped too. Environment variables override any key.\n");
+        out.append("#\n");
+        out.append("# The ConfigMap of the Integration. Camel K mounts it under /etc/camel/conf.d/_configmaps/ and only\n");
+        out.append("# Camel reads it (camel.main.cloud-properties-location): every key below is Camel's, the route\n");
+        out.append("# settings and camel.*, and each applies on Camel K's Camel Quarkus runtime as in the local\n");
+        out.append("# camel-main run. Quarkus never reads this file, so a quarkus.* key here would be ignored: the\n");
+        out.append("# Quarkus settings are environment variables in the Integration's environment trait:\n");
+        out.append("# ").append(String.join(", ", new java.util.TreeSet<>(QUARKUS_ENVIRONMENT.values()))).append(".\n");
+        out.append("# camel-main's own settings are left out: the operator supplies the routes and redeploys on change\n");
+        out.append("# (camel.main.routes-*), Quarkus serves the webhook on port 8080 (camel.server.*, camel.ssl.*: TLS\n");
+        out.append("# ends at the ingress), and the observability services serve health and metrics on 9876\n");
+        out.append("# (camel.management.*, camel.metrics.*); keys that only those settings used are dropped too.\n");
+        out.append("# Environment variables (the environment trait) override any key here.\n");
         out.append('\n');
         for (Settings.Entry e : settings.entries.values()) {
             if (kept.containsKey(e.key())) {
                 e.lead().forEach(l -> out.append(l).append('\n'));
                 out.append(e.line()).append('\n');
             }
-        }
-        List<String> translated = new ArrayList<>();
-        CAMEL_QUARKUS_KEYS.forEach((camelMain, quarkus) -> {
-            Settings.Entry e = settings.entries.get(camelMain);
-            if (e != null) {
-                translated.add("# " + camelMain + "\n" + quarkus + " = " + e.value());
-            }
-        });
-        if (!translated.isEmpty()) {
-            out.append("\n# --- Camel Quarkus keys for camel-main settings ---------------------------------------------\n");
-            translated.forEach(t -> out.append(t).append('\n'));
         }
         return out.toString();
     }
@@ -437,10 +474,15 @@ public final class Manifests {
     }
 
     static String checksum(Routes routes) {
+        return digest(routes.files);
+    }
+
+    /** SHA-256 of file names and texts, in the map's order: changes when any name or text does. */
+    static String digest(Map<String, String> files) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            routes.files.forEach((file, text) -> {
-                sha.update(file.getBytes(StandardCharsets.UTF_8));
+            files.forEach((name, text) -> {
+                sha.update(name.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
                 sha.update(text.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
