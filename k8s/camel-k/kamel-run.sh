@@ -30,12 +30,12 @@ exec kamel run --name tencent-live-webhook \
   -t mount.configs=secret:tencent-live-webhook \
   -t mount.hot-reload=true \
   -t mount.empty-dirs=data:/var/lib/tencent-live-webhook \
-  -t environment.vars=QUARKUS_HTTP_IDLE_TIMEOUT=5s \
   -t environment.vars=TENCENT_SDKAPPID=secret:tencent-live-webhook/TENCENT_SDKAPPID \
   -t environment.vars=TENCENT_CALLBACK_TOKEN=secret:tencent-live-webhook/TENCENT_CALLBACK_TOKEN \
   -t environment.vars=SINK_FILE_DIR=/var/lib/tencent-live-webhook/out \
   -t environment.vars=SPOOL_DIR=/var/lib/tencent-live-webhook/spool \
   -t environment.vars=QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=1048576 \
+  -t environment.vars=QUARKUS_HTTP_IDLE_TIMEOUT=5 \
   -d camel:bean \
   -d camel:direct \
   -d camel:file \

@@ -125,6 +125,26 @@ class GeneratorTest {
     }
 
     @Test
+    void theIdleTimeoutReachesQuarkusAsAnEnvironmentVariable() throws IOException {
+        copyRepository();
+        Path properties = root.resolve("application.properties");
+        String text = Files.readString(properties);
+        assertThat(text).contains("http.idle.timeout.seconds = 5");
+        Files.writeString(properties, text.replace("http.idle.timeout.seconds = 5", "http.idle.timeout.seconds = 7"));
+
+        Map<String, String> files = Manifests.generate(root);
+
+        for (String file : List.of(Manifests.INTEGRATION, Manifests.PIPE)) {
+            Map<String, Object> resource = map(Yaml.load(files.get(file)));
+            Object vars = map(map(map(resource.get("spec")).get("traits")).get("environment")).get("vars");
+            assertThat(list(vars)).as(file).contains("QUARKUS_HTTP_IDLE_TIMEOUT=7").doesNotContain("QUARKUS_HTTP_IDLE_TIMEOUT=5");
+        }
+        assertThat(files.get("k8s/camel-k/kamel-run.sh")).contains("-t environment.vars=QUARKUS_HTTP_IDLE_TIMEOUT=7 ");
+        // camel-main's own: not a key of the ConfigMap.
+        assertThat(files.get("k8s/camel-k/application.properties")).doesNotContain("http.idle.timeout.seconds");
+    }
+
+    @Test
     void aComponentBehindAPlaceholderIsRefused() throws IOException {
         copyRepository();
         Files.writeString(root.resolve("routes/dynamic.camel.yaml"), """

@@ -8,6 +8,8 @@ import static live.webhook.support.WebhookService.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -158,6 +160,20 @@ class IntegrationOnCamelQuarkusIT {
         // Quarkus answers it with no body (camel-main's Vert.x server with the text "Request Entity Too Large").
         assertThat(exchange.response().text()).isEmpty();
         assertThat(integration.loggedBy(METADATA_LOGGER)).hasSize(before);
+    }
+
+    @Test
+    void aSilentConnectionIsClosedByQuarkusAfterTheIdleTimeout() throws Exception {
+        // QUARKUS_HTTP_IDLE_TIMEOUT of the environment trait (5 s, from http.idle.timeout.seconds);
+        // Quarkus' own default would keep it open for 30 minutes.
+        try (Socket silent = new Socket()) {
+            silent.connect(new InetSocketAddress("127.0.0.1", integration.process().port()), 2000);
+            silent.setSoTimeout(30_000);
+            long from = System.nanoTime();
+
+            assertThat(silent.getInputStream().read()).as("end of stream").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - from)).isBetween(Duration.ofMillis(4500), Duration.ofSeconds(20));
+        }
     }
 
     @Test

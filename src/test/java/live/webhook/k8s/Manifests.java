@@ -66,7 +66,9 @@ public final class Manifests {
      * so a quarkus.* key there never reaches Quarkus, while Quarkus reads its environment.
      */
     static final Map<String, String> QUARKUS_ENVIRONMENT = Map.of(
-            "camel.server.max-body-size", "QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE");
+            "camel.server.max-body-size", "QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE",
+            // seconds; Quarkus reads a bare number as seconds
+            "http.idle.timeout.seconds", "QUARKUS_HTTP_IDLE_TIMEOUT");
 
     record Parameter(String name, String title, String description, String example, boolean credential) {
     }
@@ -147,7 +149,7 @@ public final class Manifests {
         if (at < 0) {
             throw new IllegalStateException(INTEGRATION + " lacks the line that starts its generated part:\n" + MARKER);
         }
-        return withIdleTimeout(text.substring(0, at + MARKER.length() + 1), root);
+        return text.substring(0, at + MARKER.length() + 1);
     }
 
     /** The environment variables Quarkus needs (QUARKUS_ENVIRONMENT), in place between the lines that mark them. */
@@ -257,24 +259,6 @@ public final class Manifests {
 
     private static String shellWord(String word) {
         return word.matches("[A-Za-z0-9_./:=@%+,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
-    }
-
-    // --- Camel K: the webhook port's idle timeout ------------------------------------------------
-
-    static final String IDLE_TIMEOUT_KEY = "http.idle.timeout.seconds";
-    /** Its line in the vars of the Integration's environment trait: Quarkus serves the webhook on Camel K
-     *  and reads its settings from its environment, never from the ConfigMap. */
-    static final Pattern IDLE_TIMEOUT_VARIABLE = Pattern.compile("(?m)^(\\s*- QUARKUS_HTTP_IDLE_TIMEOUT=)\\S*$");
-
-    /** The Integration's hand-kept head, with QUARKUS_HTTP_IDLE_TIMEOUT at application.properties' idle timeout. */
-    static String withIdleTimeout(String head, Path root) {
-        Settings.Entry setting = Settings.read(root.resolve("application.properties")).entries.get(IDLE_TIMEOUT_KEY);
-        Matcher line = IDLE_TIMEOUT_VARIABLE.matcher(head);
-        if (setting == null || !line.find()) {
-            throw new IllegalStateException(INTEGRATION + " needs the line - QUARKUS_HTTP_IDLE_TIMEOUT=<seconds>s in the vars"
-                    + " of its environment trait, and application.properties the key " + IDLE_TIMEOUT_KEY);
-        }
-        return line.replaceFirst(Matcher.quoteReplacement(line.group(1) + setting.value() + "s"));
     }
 
     // --- Camel K configuration (ConfigMap) -----------------------------------------------------
