@@ -17,9 +17,9 @@ import live.webhook.support.ServiceExit;
 import live.webhook.support.ServiceProcess;
 import live.webhook.support.WebhookService;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -89,27 +89,16 @@ class StartupChecksIT {
         assertThat(exit.output()).as("no port opened").doesNotContain("HttpServer started");
     }
 
-    @Test
-    void aTakenWebhookPortStopsTheService() throws Exception {
+    @ParameterizedTest(name = "{0} taken")
+    @CsvSource({"HTTP_PORT, camel.server.port", "MANAGEMENT_PORT, camel.management.port"})
+    void aTakenPortStopsTheService(String variable, String property) throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             int port = taken.getLocalPort();
-            ServiceExit exit = ServiceExit.run(ok("HTTP_PORT", String.valueOf(port)), ServiceProcess.logFile("startup-webhook-port-taken"), GIVE_UP);
-            TIMES.add(String.format("%-50s exit %d after %.1f s", "webhook port taken", exit.exitCode(), exit.took().toMillis() / 1000.0));
+            ServiceExit exit = ServiceExit.run(ok(variable, String.valueOf(port)), ServiceProcess.logFile("startup-port-taken-" + variable), GIVE_UP);
+            TIMES.add(String.format("%-50s exit %d after %.1f s", variable + " taken", exit.exitCode(), exit.took().toMillis() / 1000.0));
 
             assertThat(assertEndedWithOneErrorLine(exit))
-                    .contains("Cannot listen on camel.server.port " + port + " (HTTP_PORT): Address already in use");
-        }
-    }
-
-    @Test
-    void aTakenManagementPortStopsTheService() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0)) {
-            int port = taken.getLocalPort();
-            ServiceExit exit = ServiceExit.run(ok("MANAGEMENT_PORT", String.valueOf(port)), ServiceProcess.logFile("startup-management-port-taken"), GIVE_UP);
-            TIMES.add(String.format("%-50s exit %d after %.1f s", "management port taken", exit.exitCode(), exit.took().toMillis() / 1000.0));
-
-            assertThat(assertEndedWithOneErrorLine(exit))
-                    .contains("Cannot listen on camel.management.port " + port + " (MANAGEMENT_PORT): Address already in use");
+                    .contains("Cannot listen on " + property + " " + port + " (" + variable + "): Address already in use");
         }
     }
 

@@ -105,18 +105,10 @@ class GeneratorTest {
 
     @Test
     void theTransportBodyLimitReachesQuarkusAsAnEnvironmentVariableNotAsAConfigMapKey() throws IOException {
-        copyRepository();
-        Path properties = root.resolve("application.properties");
-        String text = Files.readString(properties);
-        assertThat(text).contains("camel.server.max-body-size = 1048576");
-        Files.writeString(properties, text.replace("camel.server.max-body-size = 1048576", "camel.server.max-body-size = 2097152"));
-
-        Map<String, String> files = Manifests.generate(root);
+        Map<String, String> files = generateWith("camel.server.max-body-size = 1048576", "camel.server.max-body-size = 2097152");
 
         for (String file : List.of(Manifests.INTEGRATION, Manifests.PIPE)) {
-            Map<String, Object> resource = map(Yaml.load(files.get(file)));
-            Object vars = map(map(map(resource.get("spec")).get("traits")).get("environment")).get("vars");
-            assertThat(list(vars)).as(file).contains("QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=2097152")
+            assertThat(environmentVars(files, file)).as(file).contains("QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=2097152")
                     .doesNotContain("QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=1048576");
         }
         assertThat(files.get("k8s/camel-k/kamel-run.sh")).contains("-t environment.vars=QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=2097152 ");
@@ -126,18 +118,10 @@ class GeneratorTest {
 
     @Test
     void theIdleTimeoutReachesQuarkusAsAnEnvironmentVariable() throws IOException {
-        copyRepository();
-        Path properties = root.resolve("application.properties");
-        String text = Files.readString(properties);
-        assertThat(text).contains("http.idle.timeout.seconds = 5");
-        Files.writeString(properties, text.replace("http.idle.timeout.seconds = 5", "http.idle.timeout.seconds = 7"));
-
-        Map<String, String> files = Manifests.generate(root);
+        Map<String, String> files = generateWith("http.idle.timeout.seconds = 5", "http.idle.timeout.seconds = 7");
 
         for (String file : List.of(Manifests.INTEGRATION, Manifests.PIPE)) {
-            Map<String, Object> resource = map(Yaml.load(files.get(file)));
-            Object vars = map(map(map(resource.get("spec")).get("traits")).get("environment")).get("vars");
-            assertThat(list(vars)).as(file).contains("QUARKUS_HTTP_IDLE_TIMEOUT=7").doesNotContain("QUARKUS_HTTP_IDLE_TIMEOUT=5");
+            assertThat(environmentVars(files, file)).as(file).contains("QUARKUS_HTTP_IDLE_TIMEOUT=7").doesNotContain("QUARKUS_HTTP_IDLE_TIMEOUT=5");
         }
         assertThat(files.get("k8s/camel-k/kamel-run.sh")).contains("-t environment.vars=QUARKUS_HTTP_IDLE_TIMEOUT=7 ");
         // camel-main's own: not a key of the ConfigMap.
@@ -168,5 +152,21 @@ class GeneratorTest {
         assertThat(text).doesNotContain("direct:", "routeConfiguration", "onException", "{{sink}}")
                 .doesNotContainPattern("(?m)^\\s*(- )?id: ")
                 .contains("to: kamelet:sink", "doCatch:");
+    }
+
+    /** The manifests generated from a copy of the repository whose application.properties has one line changed. */
+    Map<String, String> generateWith(String line, String changed) throws IOException {
+        copyRepository();
+        Path properties = root.resolve("application.properties");
+        String text = Files.readString(properties);
+        assertThat(text).contains(line);
+        Files.writeString(properties, text.replace(line, changed));
+        return Manifests.generate(root);
+    }
+
+    /** The environment trait's variables of a generated Integration or Pipe. */
+    static List<Object> environmentVars(Map<String, String> files, String file) {
+        Map<String, Object> resource = map(Yaml.load(files.get(file)));
+        return list(map(map(map(resource.get("spec")).get("traits")).get("environment")).get("vars"));
     }
 }
