@@ -7,7 +7,6 @@ import static live.webhook.support.WebhookService.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import live.webhook.support.Events;
 import live.webhook.support.WebhookService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,11 +113,7 @@ class FileSinkTest {
         List<Map<String, Object>> lines = new ArrayList<>();
         for (Path file : files()) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                try {
-                    lines.add(JSON.readValue(line, LinkedHashMap.class));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("not a JSON line: " + line, e);
-                }
+                lines.add(Events.data(line));
             }
         }
         return lines;

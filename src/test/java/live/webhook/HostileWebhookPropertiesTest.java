@@ -408,7 +408,7 @@ class HostileWebhookPropertiesTest {
         List<String> lines = RoutedFiles.lines(out);
         List<List<String>> routed = new ArrayList<>();
         for (String line : lines.subList(linesBefore.size(), lines.size())) {
-            Map<?, ?> message = JSON.readValue(line, LinkedHashMap.class);
+            Map<?, ?> message = live.webhook.support.Events.data(line);
             assertThat(message.get("RoomId")).isEqualTo(expected.roomId());
             assertThat(message.get("CallbackCommand")).isEqualTo(command);
             routed.add(java.util.Arrays.asList((String) message.get("Key"), (String) message.get("Value")));

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import live.webhook.support.Events;
 import live.webhook.support.KafkaBroker;
 import live.webhook.support.WebhookService;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -103,9 +104,23 @@ class KafkaSinkTest {
         assertThat(header(key1, "RoomId")).isEqualTo("sample-room");
         assertThat(header(key1, "Key")).isEqualTo("key1");
         assertThat(header(key1, "EventTime")).isEqualTo("1739965885831");
+        // CloudEvents 1.0 in Kafka's binary content mode, the message as the value.
+        assertThat(header(key1, "ce_specversion")).isEqualTo("1.0");
+        assertThat(header(key1, "ce_id")).isEqualTo(Events.id(expected));
+        assertThat(header(key1, "ce_source")).isEqualTo("/tencent/live/" + WebhookService.SDKAPPID);
+        assertThat(header(key1, "ce_type")).isEqualTo("com.tencentcloud.live.metadata.set");
+        assertThat(header(key1, "ce_time")).isEqualTo("2025-02-19T11:51:25.831Z");
+        assertThat(header(key1, "ce_sdkappid")).isEqualTo(WebhookService.SDKAPPID);
+        assertThat(header(key1, "ce_roomid")).isEqualTo("sample-room");
+        assertThat(header(key1, "content-type")).isEqualTo("application/json");
+        // A trace started by the service (none came with the webhook), one for the whole webhook.
+        assertThat(header(key1, "traceparent")).matches(Events.TRACE_PARENT);
+        assertThat(header(byKey.get("[\"sample-room\",\"key2\"]"), "traceparent")).isEqualTo(header(key1, "traceparent"));
         // The README's headers, and no others: nothing of the HTTP request or of Camel leaks onto a record.
         assertThat(key1.headers()).extracting(Header::key)
-                .containsExactlyInAnyOrder("CallbackCommand", "SdkAppid", "RoomId", "Key", "EventTime");
+                .containsExactlyInAnyOrder("CallbackCommand", "SdkAppid", "RoomId", "Key", "EventTime",
+                        "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_sdkappid", "ce_roomid",
+                        "content-type", "traceparent");
     }
 
     @Test
@@ -129,6 +144,10 @@ class KafkaSinkTest {
             assertThat(header(ofKey.get(1), "SdkAppid")).isEqualTo(WebhookService.SDKAPPID);
             assertThat(header(ofKey.get(1), "RoomId")).isEqualTo("tomb-room");
             assertThat(header(ofKey.get(1), "EventTime")).isEqualTo("1739965885831");
+            // A deleted key: its own type and id, and no content-type, since a tombstone has no value.
+            assertThat(header(ofKey.get(1), "ce_type")).isEqualTo("com.tencentcloud.live.metadata.deleted");
+            assertThat(header(ofKey.get(1), "ce_id")).matches("[0-9a-f]{64}").isNotEqualTo(header(ofKey.get(0), "ce_id"));
+            assertThat(header(ofKey.get(1), "content-type")).isNull();
         }
     }
 

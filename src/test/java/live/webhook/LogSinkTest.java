@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import live.webhook.support.Events;
 import live.webhook.support.WebhookService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +52,7 @@ class LogSinkTest {
         List<String> lines = service.loggedMessages();
         List<Map<String, Object>> messages = new ArrayList<>();
         for (String line : lines.subList(before, lines.size())) {
-            messages.add(JSON.readValue(line, LinkedHashMap.class));
+            messages.add(Events.data(line));
         }
         return messages;
     }
@@ -66,11 +67,17 @@ class LogSinkTest {
         assertThat(routedSinceStart()).containsExactly(
                 message(SET, "key1", "value1"),
                 message(SET, "key2", "value2"));
-        // The log line is exactly the JSON object, in the documented field order.
-        assertThat(service.loggedMessages().get(before)).isEqualTo(
-                "{\"SdkAppid\":\"1400000001\",\"CallbackCommand\":\"Live.CallbackAfterSetMetadata\","
+        // The log line is exactly the CloudEvent, attributes and data in the documented order; only the
+        // span id of the new trace differs from one run to the next.
+        assertThat(service.loggedMessages().get(before)).matches(java.util.regex.Pattern.quote(
+                "{\"specversion\":\"1.0\",\"id\":\"" + Events.id(message(SET, "key1", "value1")) + "\","
+                        + "\"source\":\"/tencent/live/1400000001\",\"type\":\"com.tencentcloud.live.metadata.set\","
+                        + "\"time\":\"2025-02-19T11:51:25.831Z\",\"datacontenttype\":\"application/json\","
+                        + "\"sdkappid\":\"1400000001\",\"roomid\":\"live-room1111\",\"traceparent\":\"")
+                + Events.TRACE_PARENT + java.util.regex.Pattern.quote("\",\"data\":"
+                        + "{\"SdkAppid\":\"1400000001\",\"CallbackCommand\":\"Live.CallbackAfterSetMetadata\","
                         + "\"RoomId\":\"live-room1111\",\"Key\":\"key1\",\"Value\":\"value1\","
-                        + "\"Operator_Account\":\"brennanli\",\"EventTime\":1739965885831}");
+                        + "\"Operator_Account\":\"brennanli\",\"EventTime\":1739965885831}}"));
     }
 
     @Test

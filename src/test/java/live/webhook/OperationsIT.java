@@ -55,7 +55,7 @@ class OperationsIT {
         }
         assertThat(lines).anySatisfy(l -> {
             assertThat(l.path("loggerName").asText()).isEqualTo("tencent.live.room-metadata");
-            assertThat(JSON.readTree(l.path("message").asText()).path("Key").asText()).isEqualTo("key1");
+            assertThat(JSON.readTree(l.path("message").asText()).path("data").path("Key").asText()).isEqualTo("key1");
         });
         assertThat(lines).anySatisfy(l -> {
             assertThat(l.path("level").asText()).isEqualTo("WARN");

@@ -312,27 +312,42 @@ final class KameletTemplate {
     }
 
     /**
-     * One JSON event per message, keyed like the Kafka sink's records ([RoomId, Key] as JSON). Camel's
-     * header names are case-insensitive, so the metadata key travels as MetadataKey, apart from key.
+     * One JSON event per message, keyed like the Kafka sink's records ([RoomId, Key] as JSON), with the
+     * CloudEvents attributes and the trace context as the Kafka sink's records carry them (ce_*,
+     * traceparent, tracestate) when the message is a CloudEvent. Camel's header names are
+     * case-insensitive, so the metadata key travels as MetadataKey, apart from key.
      */
     private static List<Object> sinkHandOver() {
         return new ArrayList<>(List.of(mapOf("split", mapOf(
                 "simple", "${body}",
                 "stopOnException", true,
                 "steps", new ArrayList<>(List.of(
-                        mapOf("setVariable", mapOf("name", "Event", "simple", "${body}")),
-                        mapOf("setBody", mapOf("simple",
-                                "${list(${variable.Event[RoomId]},${variable.Event[Key]})}")),
-                        mapOf("marshal", mapOf("json", mapOf("library", "Jackson"))),
-                        mapOf("setHeader", mapOf("name", "key", "simple", "${bodyAs(String)}")),
-                        mapOf("setHeader", mapOf("name", "CallbackCommand", "simple", "${variable.Event[CallbackCommand]}")),
-                        mapOf("setHeader", mapOf("name", "RoomId", "simple", "${variable.Event[RoomId]}")),
-                        mapOf("setHeader", mapOf("name", "MetadataKey", "simple", "${variable.Event[Key]}")),
-                        mapOf("setHeader", mapOf("name", "Content-Type", "constant", "application/json")),
-                        mapOf("setBody", mapOf("simple", "${variable.Event}")),
-                        mapOf("marshal", mapOf("json", mapOf("library", "Jackson"))),
+                        mapOf("setBody", mapOf("id", "to-kamelet-event", "groovy", KAMELET_EVENT)),
                         mapOf("to", "kamelet:sink")))))));
     }
+
+    static final String KAMELET_EVENT = """
+            @groovy.transform.Field static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            @groovy.transform.CompileStatic
+            static byte[] toEvent(Map<String, Object> event, org.apache.camel.Message out) {
+                boolean cloudEvent = event.containsKey('data')
+                Map<String, Object> message = cloudEvent ? (Map<String, Object>) event.data : event
+                out.setHeader('key', JSON.writeValueAsString([message.RoomId, message.Key]))
+                out.setHeader('CallbackCommand', message.CallbackCommand)
+                out.setHeader('RoomId', message.RoomId)
+                out.setHeader('MetadataKey', message.Key)
+                out.setHeader('Content-Type', 'application/json')
+                if (cloudEvent) {
+                    for (String name : ['specversion', 'id', 'source', 'type', 'time', 'sdkappid', 'roomid']) {
+                        if (event[name] != null) out.setHeader('ce_' + name, event[name])
+                    }
+                    out.setHeader('traceparent', event.traceparent)
+                    if (event.tracestate != null) out.setHeader('tracestate', event.tracestate)
+                }
+                JSON.writeValueAsBytes(message)
+            }
+            toEvent(body as Map<String, Object>, request)
+            """;
 
     /** The direct: endpoint a "to" step calls, or null. A direct: endpoint's own options do not matter inlined. */
     private static String directTarget(Map<String, Object> step) {

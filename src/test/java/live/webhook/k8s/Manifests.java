@@ -93,6 +93,9 @@ public final class Manifests {
                     "The HTTP path the webhook is served on (POST only).", null, false));
         parameter("max.body.bytes", new Parameter("maxBodyBytes", "Max Body Bytes",
                     "Largest accepted webhook body in bytes; a larger one is refused with HTTP 413.", null, false));
+        parameter("cloudevents.enabled", new Parameter("cloudEventsEnabled", "CloudEvents Enabled",
+                    "Whether each event carries the CloudEvents 1.0 attributes as ce_* headers (Kafka's binary content"
+                            + " mode); the event body is the message either way.", null, false));
     }
 
     private static void parameter(String key, Parameter parameter) {
@@ -392,6 +395,15 @@ public final class Manifests {
                 "- `key`: [RoomId, Key] as a JSON array, the record key for Kafka sinks (compaction keeps the latest value of a key)",
                 "",
                 "- `RoomId`, `MetadataKey` (the Key), `CallbackCommand`: as text",
+                "",
+                "- CloudEvents 1.0 attributes as in Kafka's binary content mode (`ce_specversion`, `ce_id`, `ce_source`,",
+                "  `ce_type`, `ce_time`, `ce_sdkappid`, `ce_roomid`; `ce_id` is the same for the same key delivered twice),",
+                "  unless cloudEventsEnabled is false",
+                "",
+                "- `traceparent`, `tracestate`: the webhook's W3C trace context, continued, or a new trace",
+                "",
+                "The contract, a JSON Schema of the event and an AsyncAPI 3 document of the webhook and the Kafka",
+                "topic, is src/main/contract/ in the service's repository.",
                 "",
                 "The routes of this Kamelet are generated from the service's routes/*.camel.yaml; its parameters are",
                 "the service's settings of the same meaning."));
