@@ -29,7 +29,7 @@ import com.networknt.schema.resource.InputStreamSource;
  * <p>
  * The schemas are read from {@code src/main/contract/} (tests run from the repository root), by their
  * file URIs, so the CloudEvent schema's relative {@code $ref} to the message schema resolves to the
- * file beside it. {@code format} is asserted, not only
+ * file beside it, the very file the AsyncAPI document refers to. {@code format} is asserted, not only
  * annotated, so a {@code time} that is not RFC 3339 fails.
  */
 public final class MessageContract {
@@ -38,6 +38,7 @@ public final class MessageContract {
     public static final Path DIR = Path.of("src/main/contract").toAbsolutePath().normalize();
     public static final Path MESSAGE_SCHEMA = DIR.resolve("room-metadata-message.schema.json");
     public static final Path CLOUDEVENT_SCHEMA = DIR.resolve("room-metadata-cloudevent.schema.json");
+    public static final Path ASYNCAPI = DIR.resolve("asyncapi.yaml");
 
     /** Strict reading: a field given twice or trailing data is not one JSON value. */
     private static final ObjectMapper JSON = JsonMapper.builder()
