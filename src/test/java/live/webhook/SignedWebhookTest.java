@@ -105,7 +105,7 @@ class SignedWebhookTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}");
         assertThat(routed()).hasSize(2);
-        assertThat(JSON.readValue(routed().get(0), Map.class)).containsEntry("Key", "key1").containsEntry("Value", "value1");
+        assertThat(live.webhook.support.Events.data(routed().get(0))).containsEntry("Key", "key1").containsEntry("Value", "value1");
     }
 
     @Test

@@ -69,13 +69,14 @@ class StartupChecksIT {
                         "TLS_KEYSTORE (tls.keystore) must be a readable PKCS12 keystore when TLS_ENABLED (tls.enabled) is true"),
                 bad("several at once: each is named on the one line",
                         env("SINK", "bogus", "HTTP_PORT", "abc", "MANAGEMENT_PORT", "0", "HTTP_IDLE_TIMEOUT_SECONDS", "0",
-                                "CAMEL_SERVER_MAX_BODY_SIZE", "1MB"),
+                                "CAMEL_SERVER_MAX_BODY_SIZE", "1MB", "CLOUDEVENTS_ENABLED", "yes"),
                         "TENCENT_SDKAPPID (tencent.sdkappid) is required",
                         "SINK (sink) must be log, file or kafka, not 'bogus'",
                         "HTTP_PORT (http.port) must be a whole number from 1 to 65535 (a TCP port), not 'abc'",
                         "MANAGEMENT_PORT (management.port) must be a whole number from 1 to 65535 (a TCP port), not '0'",
                         "HTTP_IDLE_TIMEOUT_SECONDS (http.idle.timeout.seconds) must be a whole number from 1",
-                        "CAMEL_SERVER_MAX_BODY_SIZE (camel.server.max-body-size) must be a whole number from 1"));
+                        "CAMEL_SERVER_MAX_BODY_SIZE (camel.server.max-body-size) must be a whole number from 1",
+                        "CLOUDEVENTS_ENABLED (cloudevents.enabled) must be true or false, not 'yes'"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -322,7 +322,7 @@ final class KameletTemplate {
                 "simple", "${body}",
                 "stopOnException", true,
                 "steps", new ArrayList<>(List.of(
-                        mapOf("setBody", mapOf("id", "to-kamelet-event", "groovy", KAMELET_EVENT)),
+                        mapOf("setBody", mapOf("groovy", KAMELET_EVENT)),
                         mapOf("to", "kamelet:sink")))))));
     }
 

@@ -57,7 +57,7 @@ public final class Manifests {
      * its start-up checks (the condition they enable is in the jar's camel-main/, which Camel K does not load).
      */
     static final List<String> CAMEL_MAIN_ONLY_PREFIXES = List.of("camel.server.", "camel.ssl.", "camel.startupcondition.",
-            "camel.management.", "camel.metrics.", "camel.main.routes-include-pattern", "camel.main.routes-reload-");
+            "camel.management.", "camel.metrics.", "camel.opentelemetry2.", "camel.main.routes-include-pattern", "camel.main.routes-reload-");
     static final Set<String> CAMEL_MAIN_ONLY_KEYS = Set.of();
     /**
      * camel-main settings whose value Camel Quarkus' HTTP server needs, and the Quarkus setting it
@@ -294,7 +294,9 @@ public final class Manifests {
         out.append("# camel-main's own settings are left out: the operator supplies the routes and redeploys on change\n");
         out.append("# (camel.main.routes-*), Quarkus serves the webhook on port 8080 (camel.server.*, camel.ssl.*: TLS\n");
         out.append("# ends at the ingress), and the observability services serve health and metrics on 9876\n");
-        out.append("# (camel.management.*, camel.metrics.*); keys that only those settings used are dropped too.\n");
+        out.append("# (camel.management.*, camel.metrics.*) and trace over OTLP when QUARKUS_OTEL_SDK_DISABLED=false and\n");
+        out.append("# QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT are set (camel.opentelemetry2.*); keys that only those\n");
+        out.append("# settings used are dropped too.\n");
         out.append("# Environment variables (the environment trait) override any key here.\n");
         out.append('\n');
         for (Settings.Entry e : settings.entries.values()) {

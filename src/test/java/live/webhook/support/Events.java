@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import live.webhook.contract.MessageContract;
 
 /**
  * The messages as the log and file sinks write them: CloudEvents 1.0 in structured mode, one JSON
@@ -29,6 +30,8 @@ public final class Events {
     /** The event of one line, with its attributes checked against its data. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> event(String line) {
+        // The published contract first (src/main/contract/), then what the schema cannot say.
+        MessageContract.assertValidCloudEvent(line);
         try {
             Map<String, Object> event = JSON.readValue(line, LinkedHashMap.class);
             assertThat(event).as("a CloudEvent: %s", line)
