@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,10 +66,11 @@ import io.vertx.core.http.HttpServerRequest;
  *
  * <ul>
  *   <li>{@code SINK=log}: one line per message on the logger {@code tencent.live.room-metadata}
- *       (SLF4J/logback, console), like the service's log sink.</li>
+ *       (SLF4J/logback, console), the message as a CloudEvent, like the service's log sink.</li>
  *   <li>{@code SINK=kafka}: one record per message, key {@code [RoomId,Key]} as a JSON array, the
  *       message as value (null for a delete), headers {@code CallbackCommand}, {@code SdkAppid},
- *       {@code RoomId}, {@code Key}, {@code EventTime} as UTF-8 text; {@code acks=all},
+ *       {@code RoomId}, {@code Key}, {@code EventTime}, the CloudEvents {@code ce_*} and
+ *       {@code content-type}, and {@code traceparent}/{@code tracestate}, as UTF-8 text; {@code acks=all},
  *       idempotence and the service's producer bounds. OK is answered once every record of the
  *       webhook is acknowledged, 500 if one is not (there is no spool here).</li>
  * </ul>
@@ -227,7 +229,7 @@ public final class BaselineReceiver extends AbstractVerticle {
             fail(req, 4004, "RoomId must be a non-empty string");
             return;
         }
-        List<Message> messages = messages(appid, command, roomId.textValue(), root);
+        List<Message> messages = messages(appid, command, roomId.textValue(), root, traceParent(req));
         if (messages == null) {
             if (command.equals(SET)) {
                 fail(req, 4005, "Metadata must be an array of Key and Value strings");
@@ -239,7 +241,7 @@ public final class BaselineReceiver extends AbstractVerticle {
         try {
             if (producer == null) {
                 for (Message m : messages) {
-                    MESSAGES.info(new String(m.json, StandardCharsets.UTF_8));
+                    MESSAGES.info(new String(m.event, StandardCharsets.UTF_8));
                 }
                 ok(req);
             } else {
@@ -251,7 +253,7 @@ public final class BaselineReceiver extends AbstractVerticle {
     }
 
     /** The messages of a webhook, or null when its Metadata or Keys is not as it must be. */
-    private static List<Message> messages(String appid, String command, String roomId, JsonNode root) {
+    private static List<Message> messages(String appid, String command, String roomId, JsonNode root, String[] trace) {
         JsonNode entries = root.get(command.equals(SET) ? "Metadata" : "Keys");
         if (entries == null || !entries.isArray()) {
             return null;
@@ -284,8 +286,30 @@ public final class BaselineReceiver extends AbstractVerticle {
             JsonNode eventTime = orNull(root.get("EventTime"));
             message.set("EventTime", eventTime);
             try {
+                // The CloudEvent of the message, as the service makes it (README, The message).
+                byte[] said = JSON.writeValueAsBytes(java.util.Arrays.asList(appid, command, roomId, key,
+                        value.isNull() ? null : value.textValue(), message.get("Operator_Account"), eventTime));
+                String id = HexFormat.of().formatHex(sha256(said));
+                String time = eventTime.isIntegralNumber() ? RFC_3339.format(Instant.ofEpochMilli(eventTime.longValue())) : null;
+                ObjectNode event = JSON.createObjectNode();
+                event.put("specversion", "1.0");
+                event.put("id", id);
+                event.put("source", "/tencent/live/" + appid);
+                event.put("type", command.equals(SET) ? "com.tencentcloud.live.metadata.set" : "com.tencentcloud.live.metadata.deleted");
+                if (time != null) {
+                    event.put("time", time);
+                }
+                event.put("datacontenttype", "application/json");
+                event.put("sdkappid", appid);
+                event.put("roomid", roomId);
+                event.put("traceparent", trace[0]);
+                if (trace[1] != null) {
+                    event.put("tracestate", trace[1]);
+                }
+                event.set("data", message);
                 messages.add(new Message(roomId, key, JSON.writeValueAsBytes(message), command.equals(DEL),
-                        JSON.writeValueAsBytes(List.of(roomId, key)), eventTime.isNull() ? "" : eventTime.asText()));
+                        JSON.writeValueAsBytes(List.of(roomId, key)), eventTime.isNull() ? "" : eventTime.asText(),
+                        id, time, trace[0], trace[1], JSON.writeValueAsBytes(event)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -308,6 +332,22 @@ public final class BaselineReceiver extends AbstractVerticle {
             headers.add(new RecordHeader("RoomId", utf8(m.roomId)));
             headers.add(new RecordHeader("Key", utf8(m.key)));
             headers.add(new RecordHeader("EventTime", utf8(m.eventTime)));
+            headers.add(new RecordHeader("ce_specversion", utf8("1.0")));
+            headers.add(new RecordHeader("ce_id", utf8(m.ceId)));
+            headers.add(new RecordHeader("ce_source", utf8("/tencent/live/" + appid)));
+            headers.add(new RecordHeader("ce_type", utf8(m.tombstone ? "com.tencentcloud.live.metadata.deleted" : "com.tencentcloud.live.metadata.set")));
+            if (m.ceTime != null) {
+                headers.add(new RecordHeader("ce_time", utf8(m.ceTime)));
+            }
+            headers.add(new RecordHeader("ce_sdkappid", utf8(appid)));
+            headers.add(new RecordHeader("ce_roomid", utf8(m.roomId)));
+            if (!m.tombstone) {
+                headers.add(new RecordHeader("content-type", utf8("application/json")));
+            }
+            headers.add(new RecordHeader("traceparent", utf8(m.traceParent)));
+            if (m.traceState != null) {
+                headers.add(new RecordHeader("tracestate", utf8(m.traceState)));
+            }
             ProducerRecord<byte[], byte[]> record =
                     new ProducerRecord<>(settings.topic, null, m.recordKey, m.tombstone ? null : m.json, headers);
             try {
@@ -357,16 +397,37 @@ public final class BaselineReceiver extends AbstractVerticle {
     }
 
     private static byte[] sha256(String s) {
+        return sha256(utf8(s));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(utf8(s));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** One message: its JSON, and what its Kafka record carries besides (key, tombstone, headers). */
-    private record Message(String roomId, String key, byte[] json, boolean tombstone, byte[] recordKey, String eventTime) {
+    private record Message(String roomId, String key, byte[] json, boolean tombstone, byte[] recordKey, String eventTime,
+                           String ceId, String ceTime, String traceParent, String traceState, byte[] event) {
     }
+
+    /** The request's W3C traceparent and tracestate, carried on; or a new trace. */
+    private static String[] traceParent(HttpServerRequest req) {
+        String parent = req.getHeader("traceparent");
+        if (parent != null && TRACE_PARENT.matcher(parent).matches()) {
+            return new String[] {parent, req.getHeader("tracestate")};
+        }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return new String[] {String.format("00-%016x%016x-%016x-01", random.nextLong(), random.nextLong(1L, Long.MAX_VALUE),
+                random.nextLong(1L, Long.MAX_VALUE)), null};
+    }
+
+    private static final java.util.regex.Pattern TRACE_PARENT =
+            java.util.regex.Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final java.time.format.DateTimeFormatter RFC_3339 =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     /** The service's settings that matter here: application.properties, overridden as the service overrides them. */
     record Settings(int port, String sink, Set<String> appids, Set<String> commands, String token, long maxSkewSeconds,
