@@ -193,6 +193,20 @@ class CloudEventsTest {
     }
 
     @Test
+    void aWebhookWithoutEventTimeGivesRecordsWithoutTimeHeaders() throws Exception {
+        String webhook = "{\"CallbackCommand\":\"Live.CallbackAfterSetMetadata\",\"RoomId\":\"untimed-room\","
+                + "\"Metadata\":[{\"Key\":\"k\",\"Value\":\"v\"}]}";
+        assertThat(service.post(query(SET), webhook).statusCode()).isEqualTo(200);
+
+        ConsumerRecord<String, String> record = recordsOf("untimed-room", 1).get(0);
+
+        // Neither EventTime nor ce_time: a header is there only when the webhook said it.
+        assertThat(record.headers()).extracting(Header::key).doesNotContain("EventTime", "ce_time");
+        assertThat(header(record, "ce_id")).isEqualTo(Events.id(JSON.readValue(record.value(), LinkedHashMap.class)));
+        MessageContract.assertValidMessage(record.value());
+    }
+
+    @Test
     void withoutAnOtlpEndpointNoTracerIsInstalled() {
         // Nothing to export to, so no span is made and no webhook pays for one (OpenTelemetryExportIT:
         // with an endpoint, spans are exported); the routes still carry the trace context (above).

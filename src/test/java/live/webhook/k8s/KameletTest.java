@@ -92,7 +92,17 @@ class KameletTest {
                 .containsEntry("RoomId", "live-room1111")
                 .containsEntry("MetadataKey", "key1")
                 .containsEntry("CallbackCommand", WebhookService.SET)
-                .containsEntry("Content-Type", "application/json");
+                .containsEntry("Content-Type", "application/json")
+                // The CloudEvents attributes and trace context the service's Kafka records carry.
+                .containsEntry("ce_specversion", "1.0")
+                .containsEntry("ce_id", live.webhook.support.Events.id(message("key1", "value1")))
+                .containsEntry("ce_source", "/tencent/live/" + WebhookService.SDKAPPID)
+                .containsEntry("ce_type", "com.tencentcloud.live.metadata.set")
+                .containsEntry("ce_time", "2025-02-19T11:51:25.831Z")
+                .containsEntry("ce_sdkappid", WebhookService.SDKAPPID)
+                .containsEntry("ce_roomid", "live-room1111");
+        assertThat((String) events.get(0).headers().get("traceparent")).matches(live.webhook.support.Events.TRACE_PARENT);
+        live.webhook.contract.MessageContract.assertValidMessage(events.get(0).body());
         // The webhook's query parameters do not travel with the events.
         assertThat(events.get(0).headers()).doesNotContainKeys("SdkAppid", "CallbackCommand".toLowerCase(), "ClientIP");
     }
