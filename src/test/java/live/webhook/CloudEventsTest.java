@@ -1,6 +1,7 @@
 package live.webhook;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static live.webhook.support.KafkaBroker.header;
 import static live.webhook.support.WebhookService.DEL;
 import static live.webhook.support.WebhookService.SET;
 import static live.webhook.support.WebhookService.query;
@@ -67,9 +68,14 @@ class CloudEventsTest {
         }
     }
 
-    static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
+
+    /** The sample SetMetadata webhook for the room, sent with W3C trace context headers. */
+    static HttpResponse<String> postTraced(String roomId, String traceParent, String traceState) {
+        return service.send(HttpRequest.newBuilder(service.uri("/callback" + query(SET)))
+                .header("Content-Type", "application/json")
+                .header("traceparent", traceParent)
+                .header("tracestate", traceState)
+                .POST(HttpRequest.BodyPublishers.ofString(sample("set-metadata.json").replace("live-room1111", roomId), UTF_8)));
     }
 
     /** The records of one room, in offset order per partition, once there are that many. */
@@ -176,13 +182,7 @@ class CloudEventsTest {
 
     @Test
     void anIncomingTraceparentIsContinuedOnEveryRecordOfTheWebhook() throws Exception {
-        String webhook = sample("set-metadata.json").replace("live-room1111", "traced-room");
-        HttpResponse<String> response = service.send(HttpRequest.newBuilder(service.uri("/callback" + query(SET)))
-                .header("Content-Type", "application/json")
-                .header("traceparent", INCOMING)
-                .header("tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7")
-                .POST(HttpRequest.BodyPublishers.ofString(webhook, UTF_8)));
-        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(postTraced("traced-room", INCOMING, "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7").statusCode()).isEqualTo(200);
 
         List<ConsumerRecord<String, String>> records = recordsOf("traced-room", 2);
 
@@ -215,14 +215,8 @@ class CloudEventsTest {
 
     @Test
     void aMalformedTraceparentStartsANewTraceAndDropsTheTracestate() throws Exception {
-        String webhook = sample("set-metadata.json").replace("live-room1111", "bad-trace-room");
         String allZeroTrace = "00-00000000000000000000000000000000-b7ad6b7169203331-01";
-        HttpResponse<String> response = service.send(HttpRequest.newBuilder(service.uri("/callback" + query(SET)))
-                .header("Content-Type", "application/json")
-                .header("traceparent", allZeroTrace)
-                .header("tracestate", "congo=t61rcWkgMzE")
-                .POST(HttpRequest.BodyPublishers.ofString(webhook, UTF_8)));
-        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(postTraced("bad-trace-room", allZeroTrace, "congo=t61rcWkgMzE").statusCode()).isEqualTo(200);
 
         List<ConsumerRecord<String, String>> records = recordsOf("bad-trace-room", 2);
 

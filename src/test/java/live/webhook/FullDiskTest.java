@@ -61,24 +61,8 @@ class FullDiskTest {
     void fileSinkOnAFullDiskAnswersFailTurnsNotReadyLeavesNothingAndRecovers() throws Exception {
         Path out = disk.resolve("out");
         try (WebhookService service = WebhookService.start("sink", "file", "sink.file.dir", out.toString())) {
-            assertReady(service, "file-sink");
-            fillTheDisk();
+            List<Path> files = failThenRecover(service, "file-sink", "sink.file.dir", out);
 
-            HttpResponse<String> refused = service.post(query(SET), sample("set-metadata.json"));
-
-            assertThat(refused.statusCode()).isEqualTo(500);
-            assertThat(refused.body()).isEqualTo(FAIL_5000);
-            Map<String, Object> check = assertNotReady(service, "file-sink");
-            assertThat(check).containsEntry("message", "the last write to sink.file.dir failed, and a write there still fails");
-            assertThat(data(check)).containsEntry("sink.file.dir", out.toString());
-            assertThat((String) data(check).get("write.last.failure")).contains("No space left on device");
-            assertThat(filesUnder(out)).as("nothing half-written").isEmpty();
-
-            freeTheDisk();
-
-            assertReadyWithin(service, "file-sink");
-            assertThat(service.post(query(SET), sample("set-metadata.json")).statusCode()).isEqualTo(200);
-            List<Path> files = filesUnder(out);
             assertThat(files).hasSize(1);
             assertThat(files.get(0).getFileName().toString()).doesNotStartWith(".").endsWith(".jsonl");
             assertThat(Files.readAllLines(files.get(0))).hasSize(2);
@@ -91,26 +75,36 @@ class FullDiskTest {
         // No broker listens there: every message goes to the spool.
         try (WebhookService service = WebhookService.start("sink", "kafka",
                 "kafka.brokers", "127.0.0.1:" + WebhookService.freePort(), "spool.dir", spool.toString())) {
-            assertReady(service, "kafka-sink");
-            fillTheDisk();
+            List<Path> files = failThenRecover(service, "kafka-sink", "spool.dir", spool);
 
-            HttpResponse<String> refused = service.post(query(SET), sample("set-metadata.json"));
-
-            assertThat(refused.statusCode()).isEqualTo(500);
-            assertThat(refused.body()).isEqualTo(FAIL_5000);
-            Map<String, Object> check = assertNotReady(service, "kafka-sink");
-            assertThat(check).containsEntry("message", "the last write to spool.dir failed, and a write there still fails");
-            assertThat(data(check)).containsEntry("spool.dir", spool.toString());
-            assertThat((String) data(check).get("write.last.failure")).contains("No space left on device");
-            assertThat(filesUnder(spool)).as("nothing half-written").isEmpty();
-
-            freeTheDisk();
-
-            assertReadyWithin(service, "kafka-sink");
-            assertThat(service.post(query(SET), sample("set-metadata.json")).statusCode()).isEqualTo(200);
-            List<Path> files = filesUnder(spool);
             assertThat(files).hasSize(2).allSatisfy(f -> assertThat(f.getFileName().toString()).doesNotStartWith(".").endsWith(".json"));
         }
+    }
+
+    /**
+     * Ready, then the disk full: the webhook gets 500 FAIL, the check is DOWN with the reason and
+     * nothing is left under the directory; then space back: UP again and the next webhook is 200.
+     * Returns what that webhook wrote.
+     */
+    List<Path> failThenRecover(WebhookService service, String checkName, String setting, Path dir) throws Exception {
+        assertReady(service, checkName);
+        fillTheDisk();
+
+        HttpResponse<String> refused = service.post(query(SET), sample("set-metadata.json"));
+
+        assertThat(refused.statusCode()).isEqualTo(500);
+        assertThat(refused.body()).isEqualTo(FAIL_5000);
+        Map<String, Object> check = assertNotReady(service, checkName);
+        assertThat(check).containsEntry("message", "the last write to " + setting + " failed, and a write there still fails");
+        assertThat(data(check)).containsEntry(setting, dir.toString());
+        assertThat((String) data(check).get("write.last.failure")).contains("No space left on device");
+        assertThat(filesUnder(dir)).as("nothing half-written").isEmpty();
+
+        freeTheDisk();
+
+        assertReadyWithin(service, checkName);
+        assertThat(service.post(query(SET), sample("set-metadata.json")).statusCode()).isEqualTo(200);
+        return filesUnder(dir);
     }
 
     /** Writes a filler file until the filesystem refuses, so the next write of the sink fails. */

@@ -1,6 +1,6 @@
 package live.webhook;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static live.webhook.support.KafkaBroker.header;
 import static live.webhook.support.WebhookService.DEL;
 import static live.webhook.support.WebhookService.SET;
 import static live.webhook.support.WebhookService.query;
@@ -77,10 +77,6 @@ class KafkaSinkTest {
         return mine;
     }
 
-    static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
-    }
 
     @Test
     void eachKeyIsOneRecordWithKeyValueAndHeaders() throws Exception {

@@ -1,6 +1,7 @@
 package live.webhook;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static live.webhook.support.KafkaBroker.header;
 import static live.webhook.support.WebhookService.SET;
 import static live.webhook.support.WebhookService.query;
 import static live.webhook.support.WebhookService.sample;
@@ -24,7 +25,6 @@ import live.webhook.support.KafkaBroker;
 import live.webhook.support.ServiceProcess;
 import live.webhook.support.WebhookService;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,10 +91,6 @@ class OpenTelemetryExportIT {
         }
     }
 
-    static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
-    }
 
     /** OTLP protobuf carries trace and span ids as raw bytes. */
     static byte[] hex(String id) {

@@ -8,6 +8,7 @@ import static live.webhook.k8s.IntegrationOnCamelQuarkusIT.metricOrZero;
 import static live.webhook.k8s.IntegrationOnCamelQuarkusIT.post;
 import static live.webhook.k8s.IntegrationOnCamelQuarkusIT.signed;
 import static live.webhook.k8s.IntegrationOnCamelQuarkusIT.startIntegration;
+import static live.webhook.support.KafkaBroker.header;
 import static live.webhook.support.WebhookService.DEL;
 import static live.webhook.support.WebhookService.SET;
 import static live.webhook.support.WebhookService.sample;
@@ -18,7 +19,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,9 +168,5 @@ class SinksOnCamelQuarkusIT {
     @SuppressWarnings("unchecked")
     static Map<String, String> data(Map<String, Object> check) {
         return (Map<String, String>) check.get("data");
-    }
-
-    static String header(ConsumerRecord<String, String> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }

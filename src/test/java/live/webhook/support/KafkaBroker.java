@@ -262,6 +262,12 @@ public final class KafkaBroker implements AutoCloseable {
      * {@code timeout} passed, and returns what it got, in partition order per partition.
      * It does not throw on timeout: assert on the size of the result.
      */
+    /** The last value of a record's header as UTF-8 text, or null when the record has none. */
+    public static String header(ConsumerRecord<String, String> record, String name) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
     public List<ConsumerRecord<String, String>> consume(String topic, int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
