@@ -262,12 +262,21 @@ class ContractTest {
 
     @Test
     void webhookAnswersCoverEveryErrorCodeOfTheRoutes() throws Exception {
-        // The routes set an ErrorCode as a constant ({expression: "4050"}) or in the groovy checks (refuse(4003, ...)).
+        // The routes set an ErrorCode as a constant ({expression: "4050"}), the checks of the body's
+        // fields in Java (refuse(exchange, 4003, ...), refuse(exchange, set ? 4005 : 4006, ...)).
         Set<Integer> routeCodes = new TreeSet<>();
-        Matcher code = Pattern.compile("expression: \"(\\d{4})\"|refuse\\((\\d{4}),")
+        Matcher code = Pattern.compile("expression: \"(\\d{4})\"")
                 .matcher(Files.readString(Path.of("routes/webhook.camel.yaml")));
         while (code.find()) {
-            routeCodes.add(Integer.valueOf(code.group(1) != null ? code.group(1) : code.group(2)));
+            routeCodes.add(Integer.valueOf(code.group(1)));
+        }
+        Matcher refusal = Pattern.compile("refuse\\(exchange, ([^,]+),")
+                .matcher(Files.readString(Path.of("src/main/java/live/webhook/messages/WebhookMessages.java")));
+        while (refusal.find()) {
+            Matcher digits = Pattern.compile("\\d{4}").matcher(refusal.group(1));
+            while (digits.find()) {
+                routeCodes.add(Integer.valueOf(digits.group()));
+            }
         }
         assertThat(routeCodes).contains(4001, 4006, 4013, 5000);
 
@@ -324,13 +333,14 @@ class ContractTest {
         }
     }
 
-    /** Lowercase hex SHA-256 of the compact JSON array [SdkAppid, CallbackCommand, RoomId, Key, Value, Operator_Account, EventTime]. */
+    /** Lowercase hex SHA-256 of the array [SdkAppid, CallbackCommand, RoomId, Key, Value, Operator_Account, EventTime] as RFC 8785 canonical JSON. */
     static String eventId(JsonNode message) throws Exception {
         var fields = JSON.createArrayNode();
         for (String name : List.of("SdkAppid", "CallbackCommand", "RoomId", "Key", "Value", "Operator_Account", "EventTime")) {
             fields.add(message.get(name));
         }
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(fields));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                new org.erdtman.jcs.JsonCanonicalizer(JSON.writeValueAsString(fields)).getEncodedUTF8());
         return HexFormat.of().formatHex(digest);
     }
 

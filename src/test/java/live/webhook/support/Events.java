@@ -68,20 +68,39 @@ public final class Events {
     }
 
     /**
-     * The documented id: lowercase hex SHA-256 of the compact JSON array [SdkAppid, CallbackCommand,
-     * RoomId, Key, Value, Operator_Account, EventTime].
+     * The documented id: lowercase hex SHA-256 of the array [SdkAppid, CallbackCommand, RoomId, Key,
+     * Value, Operator_Account, EventTime] as RFC 8785 canonical JSON, computed with another
+     * implementation of RFC 8785 than the service's, from the message as a consumer reads it. A
+     * number beyond a double's range (Infinity as read here) counts as null, as ECMAScript's
+     * JSON.stringify writes it.
      */
     public static String id(Map<String, Object> message) {
         try {
-            byte[] said = JSON.writeValueAsBytes(Arrays.asList(message.get("SdkAppid"), message.get("CallbackCommand"),
-                    message.get("RoomId"), message.get("Key"), message.get("Value"), message.get("Operator_Account"),
-                    message.get("EventTime")));
+            String array = JSON.writeValueAsString(Arrays.asList(message.get("SdkAppid"), message.get("CallbackCommand"),
+                    message.get("RoomId"), message.get("Key"), message.get("Value"), finite(message.get("Operator_Account")),
+                    finite(message.get("EventTime"))));
+            byte[] said = new org.erdtman.jcs.JsonCanonicalizer(array).getEncodedUTF8();
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(said));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Object finite(Object value) {
+        if (value instanceof Number n) {
+            return Double.isFinite(n.doubleValue()) ? value : null;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(k, finite(v)));
+            return copy;
+        }
+        if (value instanceof java.util.List<?> list) {
+            return list.stream().map(Events::finite).collect(java.util.stream.Collectors.toList());
+        }
+        return value;
     }
 
     public static String type(String callbackCommand) {

@@ -1,0 +1,107 @@
+package live.webhook.cloudevents;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CloudEvents 1.0 of the room metadata messages (src/main/contract/): the attributes every event of
+ * one webhook shares, made once per webhook, and the event of one message, whose id says what the
+ * message says: a key delivered twice (a retry by Tencent, a spool replay) has one id, and two
+ * different messages never share one.
+ */
+public final class CloudEvents {
+
+    public static final String SET_METADATA = "Live.CallbackAfterSetMetadata";
+    public static final String TYPE_SET = "com.tencentcloud.live.metadata.set";
+    public static final String TYPE_DELETED = "com.tencentcloud.live.metadata.deleted";
+    /** The attributes of Kafka's binary content mode (ce_ + name), in the contract's order. */
+    public static final String[] HEADER_ATTRIBUTES = {"specversion", "id", "source", "type", "time", "sdkappid", "roomid"};
+
+    private static final DateTimeFormatter RFC_3339 =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    private CloudEvents() {
+    }
+
+    /**
+     * The attributes all events of one webhook have, in the contract's order after the id: source,
+     * type, time (EventTime in milliseconds as RFC 3339 UTC, absent when EventTime is not a whole
+     * number), datacontenttype, the sdkappid and roomid extensions, the trace context.
+     */
+    public static Map<String, Object> shared(String sdkAppid, String roomId, boolean set, Object eventTime,
+            String traceParent, String traceState) {
+        Map<String, Object> shared = new LinkedHashMap<>(16);
+        shared.put("source", "/tencent/live/" + sdkAppid);
+        shared.put("type", set ? TYPE_SET : TYPE_DELETED);
+        if (eventTime instanceof Long || eventTime instanceof Integer) {
+            shared.put("time", RFC_3339.format(Instant.ofEpochMilli(((Number) eventTime).longValue())));
+        }
+        shared.put("datacontenttype", "application/json");
+        shared.put("sdkappid", sdkAppid);
+        shared.put("roomid", roomId);
+        shared.put("traceparent", traceParent);
+        if (traceState != null && !traceState.isEmpty()) {
+            shared.put("tracestate", traceState);
+        }
+        return shared;
+    }
+
+    /** The event of one message: specversion, id, the shared attributes, the message as data. */
+    public static Map<String, Object> event(Map<String, Object> message, Map<String, Object> shared) {
+        Map<String, Object> event = new LinkedHashMap<>(16);
+        event.put("specversion", "1.0");
+        event.put("id", id(message));
+        event.putAll(shared);
+        event.put("data", message);
+        return event;
+    }
+
+    /**
+     * Lowercase hex SHA-256 of the array [SdkAppid, CallbackCommand, RoomId, Key, Value,
+     * Operator_Account, EventTime] as RFC 8785 canonical JSON (UTF-8), which any JCS implementation
+     * reproduces from the message. JCS has no form for a number beyond the range of an IEEE 754
+     * double; such a number (Infinity to ECMAScript's JSON.parse) enters the array as null, as
+     * ECMAScript's JSON.stringify writes it.
+     */
+    public static String id(Map<String, Object> message) {
+        byte[] said = CanonicalJson.utf8(Arrays.asList(message.get("SdkAppid"), message.get("CallbackCommand"),
+                message.get("RoomId"), message.get("Key"), message.get("Value"), finite(message.get("Operator_Account")),
+                finite(message.get("EventTime"))));
+        return HEX.formatHex(SHA_256.get().digest(said));
+    }
+
+    /** The value with every number beyond a double's range as null; the value itself when it has none. */
+    static Object finite(Object value) {
+        if (value instanceof Number n) {
+            return Double.isFinite(n.doubleValue()) ? value : null;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> copy = new LinkedHashMap<>(map.size() * 2);
+            map.forEach((k, v) -> copy.put(k, finite(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(finite(v)));
+            return copy;
+        }
+        return value;
+    }
+}

@@ -1,0 +1,80 @@
+package live.webhook.kafka;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import live.webhook.cloudevents.CloudEvents;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Turns one message (or its CloudEvent) into the Kafka record camel-kafka sends: the key, the value
+ * and the headers of the README's Kafka section.
+ *
+ * <ul>
+ * <li>Key: [RoomId, Key] as a JSON array, which cannot be ambiguous: ("a/b","c") and ("a","b/c") give
+ * different keys.</li>
+ * <li>Value: the message JSON; for a deleted key a tombstone (null), so compaction drops the key and
+ * the topic mirrors each room's current metadata.</li>
+ * <li>Headers, all text (not Kafka's binary numbers), so any consumer reads them: CallbackCommand,
+ * SdkAppid, RoomId, Key, EventTime, each only when the webhook said it; a CloudEvent in binary content
+ * mode (its attributes as ce_* headers, content-type unless a tombstone); the trace context as W3C's
+ * own traceparent and tracestate, which Kafka instrumentations read.</li>
+ * </ul>
+ * A plain message replayed from the spool has no trace context left to carry; a plain message of
+ * this webhook takes it from the variables TraceParent and TraceState.
+ */
+public class KafkaRecord implements Processor {
+
+    /** camel-kafka's KafkaConstants.KEY. */
+    static final String KEY = "kafka.KEY";
+    static final String DEL_METADATA = "Live.CallbackAfterDelMetadata";
+    private static final String[] MESSAGE_HEADERS = {"CallbackCommand", "SdkAppid", "RoomId", "Key", "EventTime"};
+    private static final String[] CE_HEADERS = Arrays.stream(CloudEvents.HEADER_ATTRIBUTES).map(a -> "ce_" + a).toArray(String[]::new);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) throws JsonProcessingException {
+        Message record = exchange.getMessage();
+        Map<String, Object> event = record.getBody(Map.class);
+        boolean cloudEvent = event.containsKey("data");
+        Map<String, Object> message = cloudEvent ? (Map<String, Object>) event.get("data") : event;
+        record.setHeader(KEY, JSON.writeValueAsString(Arrays.asList(message.get("RoomId"), message.get("Key"))));
+        for (String name : MESSAGE_HEADERS) {
+            Object value = message.get(name);
+            if (value != null) {
+                record.setHeader(name, value.toString());
+            }
+        }
+        boolean deleted = DEL_METADATA.equals(message.get("CallbackCommand"));
+        Object traceParent;
+        Object traceState;
+        if (cloudEvent) {
+            for (int i = 0; i < CE_HEADERS.length; i++) {
+                Object value = event.get(CloudEvents.HEADER_ATTRIBUTES[i]);
+                if (value != null) {
+                    record.setHeader(CE_HEADERS[i], value);
+                }
+            }
+            if (!deleted) {
+                record.setHeader("content-type", event.get("datacontenttype"));
+            }
+            traceParent = event.get("traceparent");
+            traceState = event.get("tracestate");
+        } else {
+            traceParent = exchange.getVariable("TraceParent");
+            traceState = exchange.getVariable("TraceState");
+        }
+        if (traceParent != null) {
+            record.setHeader("traceparent", traceParent);
+        }
+        if (traceState != null) {
+            record.setHeader("tracestate", traceState);
+        }
+        record.setBody(deleted ? null : JSON.writeValueAsBytes(message));
+    }
+}
