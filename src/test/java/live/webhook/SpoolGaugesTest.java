@@ -17,16 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The spool gauges of routes/health.camel.yaml when its beans script runs twice in one Camel context
- * whose meter registry exists from the start, as it does on Camel Quarkus (Camel 4.18 may run a
- * YAML beans script in a pre-parse, then again in the load; a route reload runs it again too): the
- * gauges registered by the first run must keep reading the spool after the objects of that run are
- * discarded and collected, not NaN.
+ * The spool gauges of routes/health.camel.yaml (live.webhook.health.SinkHealthCheck) when its beans
+ * entry is built twice in one Camel context whose meter registry exists from the start, as it does on
+ * Camel Quarkus (Camel 4.18 may build a YAML beans entry in a pre-parse, then again in the load; a
+ * route reload builds it again too): the gauges registered by the first build must keep reading the
+ * spool after the objects of that build are discarded and collected, not NaN.
  */
 class SpoolGaugesTest {
 
     @Test
-    void gaugesRegisteredByAnEarlierRunOfTheScriptKeepReadingTheSpoolAfterAGarbageCollection(@TempDir Path spool)
+    void gaugesRegisteredByAnEarlierBuildOfTheBeanKeepReadingTheSpoolAfterAGarbageCollection(@TempDir Path spool)
             throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (DefaultCamelContext context = new DefaultCamelContext()) {
@@ -34,15 +34,17 @@ class SpoolGaugesTest {
             settings.setProperty("sink", "kafka");
             settings.setProperty("kafka.brokers", "127.0.0.1:9092");
             settings.setProperty("spool.dir", spool.toString());
+            // The check's settings are all bean properties now, resolved when it is built.
+            settings.setProperty("sink.file.dir", spool.resolve("out").toString());
             context.getPropertiesComponent().setInitialProperties(settings);
             context.getRegistry().bind("meters", meters);
-            String script = Files.readString(Path.of("routes", "health.camel.yaml"), StandardCharsets.UTF_8);
+            String routes = Files.readString(Path.of("routes", "health.camel.yaml"), StandardCharsets.UTF_8);
 
-            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("health.camel.yaml", script));
-            HealthCheck first = context.getRegistry().lookupByNameAndType("kafkaSinkHealthCheck", HealthCheck.class);
-            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("health.camel.yaml", script));
-            HealthCheck second = context.getRegistry().lookupByNameAndType("kafkaSinkHealthCheck", HealthCheck.class);
-            assertThat(second).as("the second run made a check of its own").isNotNull().isNotSameAs(first);
+            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("health.camel.yaml", routes));
+            HealthCheck first = context.getRegistry().lookupByNameAndType("sinkHealthCheck", HealthCheck.class);
+            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("health.camel.yaml", routes));
+            HealthCheck second = context.getRegistry().lookupByNameAndType("sinkHealthCheck", HealthCheck.class);
+            assertThat(second).as("the second build made a check of its own").isNotNull().isNotSameAs(first);
             first = null;
             second = null;
 

@@ -1,0 +1,218 @@
+package live.webhook.health;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Objects;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import live.webhook.metrics.MeterRegistries;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness of the sink, served by camel-main's management server with Camel's own checks:
+ * /observe/health/ready?data=true shows it as "&lt;sink&gt;-sink" (log-sink, file-sink, kafka-sink).
+ *
+ * <p>camel-kafka's producer check (camel.health.producers-enabled) would turn readiness DOWN while
+ * Kafka is down, yet then the spool still takes every webhook, and Camel has no custom check that is
+ * configuration only. So this check is DOWN when the sink cannot write its directory (the file sink's,
+ * or the Kafka sink's spool): not a writable directory, or the last write there failed (a full disk;
+ * direct:write-failed records it) and the check's own test write still fails. So a pod that cannot
+ * write stops receiving webhooks, and is ready again once a write succeeds. Kafka itself never makes
+ * it DOWN; its state is in the details.
+ *
+ * <p>The sink is the constructor's argument (the check's id is made from it); the other settings are
+ * bean properties. Camel sets the context after them, and the spool gauges are registered then.
+ */
+public class SinkHealthCheck extends AbstractHealthCheck {
+
+    public static final String GROUP = "tencent";
+
+    private final String sink;
+    private String kafkaBrokers;
+    private Path spoolDir;
+    private SpoolState spool;
+    private Path sinkFileDir;
+
+    public SinkHealthCheck(String sink) {
+        super(GROUP, sink + "-sink");
+        this.sink = sink;
+    }
+
+    public String getSink() {
+        return sink;
+    }
+
+    public String getKafkaBrokers() {
+        return kafkaBrokers;
+    }
+
+    public void setKafkaBrokers(String kafkaBrokers) {
+        this.kafkaBrokers = kafkaBrokers;
+    }
+
+    public String getSpoolDir() {
+        return spoolDir == null ? null : spoolDir.toString();
+    }
+
+    public void setSpoolDir(String spoolDir) {
+        this.spoolDir = Paths.get(spoolDir);
+        this.spool = new SpoolState(this.spoolDir);
+    }
+
+    public String getSinkFileDir() {
+        return sinkFileDir == null ? null : sinkFileDir.toString();
+    }
+
+    public void setSinkFileDir(String sinkFileDir) {
+        this.sinkFileDir = Paths.get(sinkFileDir);
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    /** The directory the sink writes: the file sink's, the Kafka sink's spool; none for the log. */
+    Path written() {
+        return switch (sink) {
+            case "file" -> sinkFileDir;
+            case "kafka" -> spoolDir;
+            default -> null;
+        };
+    }
+
+    String writtenSetting() {
+        return "file".equals(sink) ? "sink.file.dir" : "spool.dir";
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        super.setCamelContext(camelContext);
+        if (!"kafka".equals(sink) || spool == null) {
+            return;
+        }
+        MeterRegistry meters = MeterRegistries.find(camelContext);
+        if (meters != null) {
+            SpoolGauges.registerOnce(meters, spool);
+            return;
+        }
+        // camel-main binds its meter registry after it has built the beans: register the gauges once
+        // the context has started. The listener holds the spool's reader only, not this check.
+        try {
+            camelContext.addStartupListener(gaugesOnStart(spool));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot wait for the meter registry", e);
+        }
+    }
+
+    private static StartupListener gaugesOnStart(SpoolState spool) {
+        return (started, alreadyStarted) -> {
+            MeterRegistry meters = MeterRegistries.find(started);
+            if (meters != null) {
+                SpoolGauges.registerOnce(meters, spool);
+            }
+        };
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        CamelContext context = getCamelContext();
+        builder.detail("sink", sink);
+        Path written = written();
+        if (written == null) {
+            builder.up();
+            return;
+        }
+        String writtenSetting = writtenSetting();
+        boolean writable;
+        try {
+            Files.createDirectories(written);
+            writable = Files.isWritable(written);
+        } catch (IOException e) {
+            writable = false;
+        }
+        builder.detail(writtenSetting, written.toString());
+        // A failed write is cleared only by a write that succeeds after it.
+        Long failedAt = context.getVariable("global:writeFailedAt", Long.class);
+        if (failedAt != null) {
+            long now = System.currentTimeMillis();
+            if (writable && writesAgain(written)) {
+                // unless a webhook's write failed again meanwhile
+                if (Objects.equals(context.getVariable("global:writeFailedAt", Long.class), failedAt)) {
+                    context.setVariable("global:writeFailure", null);
+                    context.setVariable("global:writeFailedAt", null);
+                }
+                failedAt = null;
+            } else {
+                builder.detail("write.last.failure", context.getVariable("global:writeFailure"));
+                builder.detail("write.failed.ms.ago", now - failedAt);
+            }
+        }
+        if ("kafka".equals(sink)) {
+            kafkaDetails(builder, context);
+        }
+        if (!writable) {
+            builder.down();
+            builder.message(writtenSetting + " is not a writable directory");
+        } else if (failedAt != null) {
+            builder.down();
+            builder.message("the last write to " + writtenSetting + " failed, and a write there still fails");
+        } else {
+            builder.up();
+        }
+    }
+
+    private void kafkaDetails(HealthCheckResultBuilder builder, CamelContext context) {
+        // What the last delivery attempt said, as kafka-send and its callers record it:
+        // true after an acknowledgement, false after a failure, unknown before the first.
+        Long acked = context.getVariable("global:kafkaAckedAt", Long.class);
+        Long failed = context.getVariable("global:kafkaFailedAt", Long.class);
+        builder.detail("kafka.brokers", kafkaBrokers);
+        builder.detail("kafka.reachable", acked == null && failed == null ? "unknown"
+                : (Object) (failed == null || (acked != null && acked > failed)));
+        if (failed != null) {
+            builder.detail("kafka.last.failure", context.getVariable("global:kafkaFailure"));
+        }
+        SpoolState.Snapshot state = spool.read();
+        builder.detail("spool.depth", state.depth());
+        builder.detail("spool.oldest.age.ms", state.oldestAgeMillis());
+    }
+
+    /**
+     * After a failed write: whether a write there succeeds now. 4 KiB, flushed to the device like a
+     * spool file, then removed: a message file of a genuine webhook is about that size.
+     */
+    static boolean writesAgain(Path written) {
+        Path probe = null;
+        try {
+            probe = Files.createTempFile(written, ".ready-", ".check");
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
+                ByteBuffer block = ByteBuffer.allocate(4096);
+                while (block.hasRemaining()) {
+                    channel.write(block);
+                }
+                channel.force(true);
+            }
+            return true;
+        } catch (IOException stillFailing) {
+            return false;
+        } finally {
+            if (probe != null) {
+                try {
+                    Files.deleteIfExists(probe);
+                } catch (IOException ignored) {
+                    // a probe we could not even remove is a write that still fails
+                }
+            }
+        }
+    }
+}
