@@ -39,13 +39,13 @@ exec kamel run --name tencent-live-webhook \
   -d camel:bean \
   -d camel:direct \
   -d camel:file \
-  -d camel:groovy \
   -d camel:jackson \
   -d camel:kafka \
   -d camel:micrometer \
   -d camel:observability-services \
   -d camel:platform-http \
   -d camel:timer \
+  -d mvn:live.webhook:tencent-live-webhook:1.0.0-SNAPSHOT \
   routes/health.camel.yaml \
   routes/kafka.camel.yaml \
   routes/metrics.camel.yaml \

@@ -133,7 +133,11 @@ final class CamelQuarkusBuild {
                   </modules>
                 </project>
                 """.formatted(String.join("\n", modules)));
+        // The project's artifact is resolved from the repository, not named by a file: a new build of it
+        // is a new application.
+        files.put("(project artifact)", artifactDigest());
         String digest = digest(files);
+        files.remove("(project artifact)");
         Path stamp = OUT.resolve("built.sha256");
         if (apps.stream().allMatch(a -> Files.isRegularFile(a.runJar())) && digest.equals(readIfExists(stamp))) {
             return;
@@ -176,6 +180,7 @@ final class CamelQuarkusBuild {
                 .replace("@artifactId@", "camel-k-integration-" + app.name())
                 .replace("@quarkus.platform.version@", app.runtimeVersion())
                 .replace("@camel.version@", camelVersion)
+                .replace("@project.repository@", projectRepository().toUri().toString())
                 .replace("@dependencies@\n", dependencies.toString());
     }
 
@@ -192,6 +197,41 @@ final class CamelQuarkusBuild {
             return dependency.substring("mvn:".length()).split(":");
         }
         throw new IllegalStateException("dependency " + dependency + ": only camel: and mvn: dependencies are built here");
+    }
+
+    /** The file-based Maven repository the outer build deploys the project's artifact to, before the ITs. */
+    static Path projectRepository() {
+        String repository = System.getProperty("test.maven.repository");
+        if (repository == null || repository.isBlank()) {
+            throw new IllegalStateException("the system property test.maven.repository (the pom's) is not set");
+        }
+        Path path = Path.of(repository);
+        if (!Files.isDirectory(path)) {
+            throw new IllegalStateException("no project artifact deployed at " + path + ": run mvn verify, whose"
+                    + " pre-integration-test phase deploys it");
+        }
+        return path;
+    }
+
+    /** SHA-256 of the deployed snapshot jars of the project, which change with every build of it. */
+    private static String artifactDigest() {
+        try (var jars = Files.walk(projectRepository())) {
+            Map<String, String> contents = new LinkedHashMap<>();
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                contents.put(jar.getFileName().toString(), sha256(Files.readAllBytes(jar)));
+            }
+            return contents.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Properties substitutes() {

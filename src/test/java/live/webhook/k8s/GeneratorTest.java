@@ -36,6 +36,7 @@ class GeneratorTest {
             }
         }
         Files.copy(repo.resolve("application.properties"), root.resolve("application.properties"));
+        Files.copy(repo.resolve("pom.xml"), root.resolve("pom.xml"));
         Files.copy(repo.resolve(Manifests.INTEGRATION), root.resolve(Manifests.INTEGRATION));
         Files.createDirectories(root.resolve(Manifests.PIPE).getParent());
         Files.copy(repo.resolve(Manifests.PIPE), root.resolve(Manifests.PIPE));
@@ -147,7 +148,8 @@ class GeneratorTest {
         Map<String, Object> kamelet = map(Yaml.load(Files.readString(
                 ManifestValidator.ROOT.resolve("k8s/kamelets/" + Manifests.KAMELET + ".kamelet.yaml"), StandardCharsets.UTF_8)));
         Map<String, Object> template = map(map(kamelet.get("spec")).get("template"));
-        assertThat(template).containsOnlyKeys("from");
+        // One route, and the template beans its steps name (the project's Java classes).
+        assertThat(template).containsOnlyKeys("beans", "from");
         String text = Yaml.dump(template);
         assertThat(text).doesNotContain("direct:", "routeConfiguration", "onException", "{{sink}}")
                 .doesNotContainPattern("(?m)^\\s*(- )?id: ")

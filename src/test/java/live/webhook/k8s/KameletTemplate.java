@@ -34,9 +34,12 @@ import org.apache.camel.support.PatternHelper;
  * noErrorHandler, or any other routeConfiguration feature, cannot be expressed and fails.</li>
  * <li>Node ids are dropped: one sub-route inlined twice would otherwise repeat its ids, and every
  * instance of a Kamelet is a route of its own.</li>
- * <li>A {@code process} step that names a bean of the routes' {@code beans} entries (the service's own
- * tencent_* metrics) is left out: Camel 4.18 does not resolve a process ref to a Kamelet's template
- * bean, and a Kamelet instance is measured by the integration that uses it.</li>
+ * <li>A {@code process} step that names a bean of the routes' {@code beans} entries becomes a step that
+ * names a template bean of the Kamelet ({@code ref: "{{name}}"}, the way the Kamelet catalogue refers
+ * to its own Java processors), declared as {@code type: "#class:..."} with the bean's properties,
+ * whose placeholders become the Kamelet's parameters. The beans of {@value #SERVICE_METRICS_FILE} (the
+ * service's own tencent_* metrics) are left out with their steps: a Kamelet instance is measured by
+ * the integration that uses it.</li>
  * <li>Property placeholders {@code {{key}}} become the Kamelet's parameters, except {@code {{sink}}},
  * which is {@code kamelet} there; {@code ${properties:key}},
  * which reads a property when a message passes, reads a variable that the template sets from the
@@ -46,6 +49,11 @@ import org.apache.camel.support.PatternHelper;
 final class KameletTemplate {
 
     static final String ENTRY_SCHEME = "platform-http:";
+    /** The route file whose beans are the service's metrics, which a Kamelet leaves out. */
+    static final String SERVICE_METRICS_FILE = "metrics.camel.yaml";
+    /** The project's class that turns a message into the event the Kamelet hands to kamelet:sink. */
+    static final String KAMELET_EVENT_CLASS = "live.webhook.kamelet.KameletEvent";
+    static final String KAMELET_EVENT_BEAN = "kameletEvent";
     static final String SINK_PROPERTY = "sink";
     /** Variables that carry parameters read as ${properties:...}; prefixed to stay apart from the routes' own. */
     static final String PARAMETER_VARIABLE_PREFIX = "KameletParameter_";
@@ -66,18 +74,31 @@ final class KameletTemplate {
     final Set<String> runtimePropertyKeys = new LinkedHashSet<>();
     Map<String, Object> template;
 
-    /** Names of the beans the routes' beans entries define. */
-    private final Set<String> routeBeans = new LinkedHashSet<>();
+    /** The beans the routes' beans entries define, by name. */
+    private final Map<String, Map<String, Object>> routeBeans = new LinkedHashMap<>();
+    /** Of those, the ones the template leaves out (the service's metrics). */
+    private final Set<String> leftOut = new LinkedHashSet<>();
+    /** The template beans, by name, in first-use order. */
+    private final Map<String, Map<String, Object>> templateBeans = new LinkedHashMap<>();
 
     private KameletTemplate(Routes routes, Function<String, String> parameterName) {
         this.routes = routes;
         this.parameterName = parameterName;
-        for (Object item : routes.items) {
-            Object beans = map(item).get("beans");
-            if (beans != null) {
-                list(beans).forEach(bean -> routeBeans.add(String.valueOf(map(bean).get("name"))));
+        routes.files.forEach((file, text) -> {
+            Object document = Yaml.load(text);
+            for (Object item : document == null ? List.of() : list(document)) {
+                Object beans = map(item).get("beans");
+                if (beans != null) {
+                    for (Object bean : list(beans)) {
+                        String name = String.valueOf(map(bean).get("name"));
+                        routeBeans.put(name, map(bean));
+                        if (SERVICE_METRICS_FILE.equals(file)) {
+                            leftOut.add(name);
+                        }
+                    }
+                }
             }
-        }
+        });
         for (Map<String, Object> route : routes.itemsOf("route")) {
             String uri = Routes.fromUri(route);
             if (uri.startsWith("direct:")) {
@@ -117,7 +138,10 @@ final class KameletTemplate {
         }
         templateSteps.addAll(steps);
         templateFrom.put("steps", templateSteps);
-        return mapOf("from", templateFrom);
+        if (templateBeans.isEmpty()) {
+            return mapOf("from", templateFrom);
+        }
+        return mapOf("beans", new ArrayList<>(templateBeans.values()), "from", templateFrom);
     }
 
     private List<Object> inlineRoute(Map<String, Object> route) {
@@ -208,7 +232,11 @@ final class KameletTemplate {
         List<Object> result = new ArrayList<>();
         for (Object step : list(stepsValue)) {
             Map<String, Object> s = map(step);
-            if (s.get("process") instanceof Map<?, ?> process && routeBeans.contains(String.valueOf(process.get("ref")))) {
+            if (s.get("process") instanceof Map<?, ?> process && routeBeans.containsKey(String.valueOf(process.get("ref")))) {
+                String name = String.valueOf(process.get("ref"));
+                if (!leftOut.contains(name)) {
+                    result.add(mapOf("process", mapOf("ref", templateBean(name, routeBeans.get(name)))));
+                }
                 continue;
             }
             String target = directTarget(s);
@@ -237,6 +265,30 @@ final class KameletTemplate {
             inlining.pop();
         }
         return result;
+    }
+
+    /**
+     * Declares a route bean as a template bean: its Java class as {@code #class:}, its properties with
+     * their placeholders as the Kamelet's parameters. Gives the reference a step uses.
+     */
+    private String templateBean(String name, Map<String, Object> bean) {
+        if (!templateBeans.containsKey(name)) {
+            Map<String, Object> declared = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : bean.entrySet()) {
+                switch (e.getKey()) {
+                    case "name" -> declared.put("name", name);
+                    case "type" -> {
+                        String type = String.valueOf(e.getValue());
+                        declared.put("type", type.startsWith("#class:") ? type : "#class:" + type);
+                    }
+                    case "properties" -> declared.put("properties", rewrite(copy(e.getValue())));
+                    default -> throw new IllegalStateException("bean " + name + ": " + e.getKey()
+                            + " has no equivalent in a Kamelet's template bean here; use type and properties");
+                }
+            }
+            templateBeans.put(name, declared);
+        }
+        return "{{" + name + "}}";
     }
 
     /** Drops node ids, rewrites placeholders and expands nested "steps" lists. */
@@ -317,37 +369,15 @@ final class KameletTemplate {
      * traceparent, tracestate) when the message is a CloudEvent. Camel's header names are
      * case-insensitive, so the metadata key travels as MetadataKey, apart from key.
      */
-    private static List<Object> sinkHandOver() {
+    private List<Object> sinkHandOver() {
+        String event = templateBean(KAMELET_EVENT_BEAN, mapOf("name", KAMELET_EVENT_BEAN, "type", KAMELET_EVENT_CLASS));
         return new ArrayList<>(List.of(mapOf("split", mapOf(
                 "simple", "${body}",
                 "stopOnException", true,
                 "steps", new ArrayList<>(List.of(
-                        mapOf("setBody", mapOf("groovy", KAMELET_EVENT)),
+                        mapOf("process", mapOf("ref", event)),
                         mapOf("to", "kamelet:sink")))))));
     }
-
-    static final String KAMELET_EVENT = """
-            @groovy.transform.Field static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-            @groovy.transform.CompileStatic
-            static byte[] toEvent(Map<String, Object> event, org.apache.camel.Message out) {
-                boolean cloudEvent = event.containsKey('data')
-                Map<String, Object> message = cloudEvent ? (Map<String, Object>) event.data : event
-                out.setHeader('key', JSON.writeValueAsString([message.RoomId, message.Key]))
-                out.setHeader('CallbackCommand', message.CallbackCommand)
-                out.setHeader('RoomId', message.RoomId)
-                out.setHeader('MetadataKey', message.Key)
-                out.setHeader('Content-Type', 'application/json')
-                if (cloudEvent) {
-                    for (String name : ['specversion', 'id', 'source', 'type', 'time', 'sdkappid', 'roomid']) {
-                        if (event[name] != null) out.setHeader('ce_' + name, event[name])
-                    }
-                    out.setHeader('traceparent', event.traceparent)
-                    if (event.tracestate != null) out.setHeader('tracestate', event.tracestate)
-                }
-                JSON.writeValueAsBytes(message)
-            }
-            toEvent(body as Map<String, Object>, request)
-            """;
 
     /** The direct: endpoint a "to" step calls, or null. A direct: endpoint's own options do not matter inlined. */
     private static String directTarget(Map<String, Object> step) {

@@ -32,6 +32,8 @@ public final class Manifests {
     public static final String REGENERATE = "mvn -B -q test -Dtest=GeneratedManifestsTest -Dk8s.regenerate=true";
     static final String NAME = "tencent-live-webhook";
     static final String KAMELET = "tencent-live-metadata-source";
+    /** The package of this project's classes, which the routes name as beans. */
+    static final String PROJECT_PACKAGE = "live.webhook.";
     static final String INTEGRATION = "k8s/camel-k/integration.yaml";
     static final String PIPE = "k8s/kamelets/pipe-to-kafka/pipe.yaml";
     /** Everything in integration.yaml after this line is generated; everything before it is kept. */
@@ -131,13 +133,14 @@ public final class Manifests {
         Settings settings = Settings.read(root.resolve("application.properties"));
         Map<String, String> files = new LinkedHashMap<>();
         String integrationHead = withQuarkusEnvironment(INTEGRATION, integrationHead(root), settings);
-        List<String> integrationDependencies = integrationDependencies(routes);
+        String artifact = projectArtifact(root);
+        List<String> integrationDependencies = integrationDependencies(routes, artifact);
         files.put(INTEGRATION, integrationHead + integrationTail(routes, integrationDependencies));
         files.put("k8s/camel-k/application.properties", camelKProperties(settings, routes));
         String kamelRun = kamelRun(integrationHead, integrationDependencies, routes);
         files.put("k8s/camel-k/kamel-run.sh", kamelRun);
         files.put(README, readme(root, kamelRun));
-        files.put("k8s/kamelets/" + KAMELET + ".kamelet.yaml", kamelet(routes, settings));
+        files.put("k8s/kamelets/" + KAMELET + ".kamelet.yaml", kamelet(routes, settings, artifact));
         files.put(PIPE, withQuarkusEnvironment(PIPE, read(root, PIPE), settings));
         files.put("k8s/plain/routes-configmap.yaml", routesConfigMap(routes));
         files.put("k8s/plain/routes-checksum-patch.yaml", routesChecksumPatch(routes));
@@ -196,10 +199,48 @@ public final class Manifests {
         }
     }
 
-    static List<String> integrationDependencies(Routes routes) {
+    static List<String> integrationDependencies(Routes routes, String artifact) {
         Set<String> dependencies = new TreeSet<>(Dependencies.of(routes.items));
         dependencies.addAll(INTEGRATION_EXTRA_DEPENDENCIES);
+        if (usesProjectClasses(routes.items)) {
+            dependencies.add(artifact);
+        }
         return new ArrayList<>(dependencies);
+    }
+
+    /**
+     * This project's own artifact as a Camel K dependency, mvn:groupId:artifactId:version of pom.xml:
+     * the jar of the classes the routes name as beans, which a platform team publishes to its own
+     * Maven repository (k8s/README.md).
+     */
+    static String projectArtifact(Path root) {
+        String pom = read(root, "pom.xml");
+        // The project's own coordinates: the first of each element, before any parent or dependency.
+        String head = pom.substring(0, pom.indexOf("<properties>"));
+        return "mvn:" + element(head, "groupId") + ":" + element(head, "artifactId") + ":" + element(head, "version");
+    }
+
+    private static String element(String xml, String name) {
+        Matcher m = Pattern.compile("<" + name + ">([^<]+)</" + name + ">").matcher(xml);
+        if (!m.find()) {
+            throw new IllegalStateException("pom.xml has no " + name + " before <properties>");
+        }
+        return m.group(1).strip();
+    }
+
+    /** Whether a bean of the routes (or of a Kamelet template) is one of this project's classes. */
+    static boolean usesProjectClasses(Object yaml) {
+        if (yaml instanceof Map<?, ?> m) {
+            Object type = m.get("type");
+            if (type instanceof String t && t.replace("#class:", "").startsWith(PROJECT_PACKAGE)) {
+                return true;
+            }
+            return m.values().stream().anyMatch(Manifests::usesProjectClasses);
+        }
+        if (yaml instanceof List<?> l) {
+            return l.stream().anyMatch(Manifests::usesProjectClasses);
+        }
+        return false;
     }
 
     static String integrationTail(Routes routes, List<String> dependencies) {
@@ -339,7 +380,7 @@ public final class Manifests {
         return name.toString();
     }
 
-    static String kamelet(Routes routes, Settings settings) {
+    static String kamelet(Routes routes, Settings settings, String artifact) {
         KameletTemplate t = KameletTemplate.build(routes, Manifests::parameterName);
 
         List<String> required = new ArrayList<>();
@@ -378,6 +419,9 @@ public final class Manifests {
 
         Set<String> dependencies = new TreeSet<>(Dependencies.of(t.template));
         dependencies.addAll(KAMELET_EXTRA_DEPENDENCIES);
+        if (usesProjectClasses(t.template)) {
+            dependencies.add(artifact);
+        }
 
         Map<String, Object> definition = new LinkedHashMap<>();
         definition.put("title", "Tencent Cloud Live Room Metadata Source");
