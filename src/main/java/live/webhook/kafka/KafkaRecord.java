@@ -9,6 +9,7 @@ import live.webhook.cloudevents.CloudEvents;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultMessage;
 
 /**
  * Turns one message (or its CloudEvent) into the Kafka record camel-kafka sends: the key, the value
@@ -75,6 +76,15 @@ public class KafkaRecord implements Processor {
         if (traceState != null) {
             record.setHeader("tracestate", traceState);
         }
-        record.setBody(deleted ? null : JSON.writeValueAsBytes(message));
+        if (deleted && record.getClass() != DefaultMessage.class) {
+            // A specialised message (the spool's file message) creates its body again when it is
+            // null: a tombstone would go out as the spool file's content. Carry the headers over to a
+            // plain message, as Camel's own setBody does.
+            DefaultMessage tombstone = new DefaultMessage(exchange.getContext());
+            tombstone.copyFromWithNewBody(record, null);
+            exchange.setMessage(tombstone);
+        } else {
+            record.setBody(deleted ? null : JSON.writeValueAsBytes(message));
+        }
     }
 }

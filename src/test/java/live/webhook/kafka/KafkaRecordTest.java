@@ -72,6 +72,23 @@ class KafkaRecordTest {
     }
 
     @Test
+    void aTombstoneStaysNullOnAMessageThatWouldCreateItsBodyAgain() throws Exception {
+        // Like the spool's file message, which reads the file again when its body is null.
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setMessage(new org.apache.camel.support.DefaultMessage(camel) {
+            @Override
+            protected Object createBody() {
+                return "the spool file's content";
+            }
+        });
+        exchange.getMessage().setBody(message("Live.CallbackAfterDelMetadata", null, 1));
+        new KafkaRecord().process(exchange);
+        assertThat(exchange.getMessage().getBody()).isNull();
+        assertThat(exchange.getMessage().getHeaders()).containsEntry("kafka.KEY", "[\"a/b\",\"c\"]")
+                .containsEntry("CallbackCommand", "Live.CallbackAfterDelMetadata");
+    }
+
+    @Test
     void aPlainMessageTakesTheTraceFromTheWebhookOrHasNone() throws Exception {
         Exchange replayed = record(message("Live.CallbackAfterSetMetadata", "v", 1));
         assertThat(replayed.getMessage().getHeaders()).containsOnlyKeys("kafka.KEY", "CallbackCommand", "SdkAppid", "RoomId",
