@@ -29,9 +29,21 @@ public class WebhookMessages implements Processor {
     static final String KEYS_INVALID = "Keys must be an array of non-empty strings";
 
     private boolean cloudEvents = true;
+    private String invalidCloudEvents;
 
-    public void setCloudEvents(boolean cloudEvents) {
-        this.cloudEvents = cloudEvents;
+    /**
+     * cloudevents.enabled, as text: camel-main builds this bean before its settings check runs, which
+     * refuses a value other than true or false in one line naming the setting; a conversion error
+     * here would end the start with a stack trace first. Such a value fails every webhook instead.
+     */
+    public void setCloudEvents(String cloudEvents) {
+        String value = cloudEvents == null ? "" : cloudEvents.strip();
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            this.cloudEvents = Boolean.parseBoolean(value);
+            this.invalidCloudEvents = null;
+        } else {
+            this.invalidCloudEvents = cloudEvents;
+        }
     }
 
     public boolean isCloudEvents() {
@@ -40,6 +52,9 @@ public class WebhookMessages implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        if (invalidCloudEvents != null) {
+            throw new IllegalStateException("cloudevents.enabled must be true or false, not '" + invalidCloudEvents + "'");
+        }
         exchange.getMessage().setBody(toMessages(exchange.getMessage().getBody(JsonNode.class), exchange));
     }
 

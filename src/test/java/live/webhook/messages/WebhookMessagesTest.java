@@ -80,7 +80,7 @@ class WebhookMessagesTest {
     @Test
     @SuppressWarnings("unchecked")
     void aDeletedKeyHasANullValueAndWithoutCloudEventsTheMessageIsPlain() throws Exception {
-        messages.setCloudEvents(false);
+        messages.setCloudEvents("false");
         Exchange exchange = webhook(DEL, sample("del-metadata.json"));
         messages.process(exchange);
         List<Map<String, Object>> plain = exchange.getMessage().getBody(List.class);
@@ -173,6 +173,20 @@ class WebhookMessagesTest {
         Exchange same = webhook(SET, nulls);
         messages.process(same);
         assertThat(event.get("id")).isEqualTo(((Map<String, Object>) same.getMessage().getBody(List.class).get(0)).get("id"));
+    }
+
+    @Test
+    void cloudEventsIsTrueOrFalseAndAnyOtherValueFailsTheWebhookNotTheBeansBuild() throws Exception {
+        messages.setCloudEvents(" FALSE ");
+        assertThat(messages.isCloudEvents()).isFalse();
+        messages.setCloudEvents("yes");
+        Exchange exchange = webhook(SET, sample("set-metadata.json"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> messages.process(exchange))
+                .hasMessage("cloudevents.enabled must be true or false, not 'yes'");
+        messages.setCloudEvents("true");
+        messages.process(exchange);
+        assertThat(messages.isCloudEvents()).isTrue();
+        assertThat(exchange.getVariable("MessageCount")).isEqualTo(2);
     }
 
     @Test
