@@ -213,14 +213,17 @@ final class CamelQuarkusBuild {
         return path;
     }
 
-    /** SHA-256 of the deployed snapshot jars of the project, which change with every build of it. */
+    /**
+     * SHA-256 of the newest deployed jar of the project (snapshot names sort by their time stamp). The
+     * jar is built reproducibly (project.build.outputTimestamp), so the same classes give the same
+     * digest, and an unchanged project does not rebuild the applications.
+     */
     private static String artifactDigest() {
         try (var jars = Files.walk(projectRepository())) {
-            Map<String, String> contents = new LinkedHashMap<>();
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                contents.put(jar.getFileName().toString(), sha256(Files.readAllBytes(jar)));
-            }
-            return contents.toString();
+            Path newest = jars.filter(p -> p.getFileName().toString().matches(".*-\\d{8}\\.\\d{6}-\\d+\\.jar"))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                    .orElseThrow(() -> new IllegalStateException("no project jar deployed under " + projectRepository()));
+            return sha256(Files.readAllBytes(newest));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
