@@ -73,6 +73,13 @@ public final class CloudEvents {
         return event;
     }
 
+    /** The message an event carries as its data, or the message itself when it is not an event. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> message(Map<String, Object> eventOrMessage) {
+        Object data = eventOrMessage.get("data");
+        return data instanceof Map<?, ?> ? (Map<String, Object>) data : eventOrMessage;
+    }
+
     /**
      * Lowercase hex SHA-256 of the array [SdkAppid, CallbackCommand, RoomId, Key, Value,
      * Operator_Account, EventTime] as RFC 8785 canonical JSON (UTF-8), which any JCS implementation

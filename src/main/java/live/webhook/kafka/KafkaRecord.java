@@ -37,14 +37,19 @@ public class KafkaRecord implements Processor {
     private static final String[] CE_HEADERS = Arrays.stream(CloudEvents.HEADER_ATTRIBUTES).map(a -> "ce_" + a).toArray(String[]::new);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** [RoomId, Key] of a message as a JSON array: the Kafka record's key, and the Kamelet's event's. */
+    public static String key(Map<String, Object> message) throws JsonProcessingException {
+        return JSON.writeValueAsString(Arrays.asList(message.get("RoomId"), message.get("Key")));
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws JsonProcessingException {
         Message record = exchange.getMessage();
         Map<String, Object> event = record.getBody(Map.class);
-        boolean cloudEvent = event.containsKey("data");
-        Map<String, Object> message = cloudEvent ? (Map<String, Object>) event.get("data") : event;
-        record.setHeader(KEY, JSON.writeValueAsString(Arrays.asList(message.get("RoomId"), message.get("Key"))));
+        Map<String, Object> message = CloudEvents.message(event);
+        boolean cloudEvent = message != event;
+        record.setHeader(KEY, key(message));
         for (String name : MESSAGE_HEADERS) {
             Object value = message.get(name);
             if (value != null) {

@@ -1,11 +1,11 @@
 package live.webhook.kamelet;
 
-import java.util.Arrays;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import live.webhook.cloudevents.CloudEvents;
+import live.webhook.kafka.KafkaRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -26,9 +26,9 @@ public class KameletEvent implements Processor {
     public void process(Exchange exchange) throws JsonProcessingException {
         Message out = exchange.getMessage();
         Map<String, Object> event = out.getBody(Map.class);
-        boolean cloudEvent = event.containsKey("data");
-        Map<String, Object> message = cloudEvent ? (Map<String, Object>) event.get("data") : event;
-        out.setHeader("key", JSON.writeValueAsString(Arrays.asList(message.get("RoomId"), message.get("Key"))));
+        Map<String, Object> message = CloudEvents.message(event);
+        boolean cloudEvent = message != event;
+        out.setHeader("key", KafkaRecord.key(message));
         out.setHeader("CallbackCommand", message.get("CallbackCommand"));
         out.setHeader("RoomId", message.get("RoomId"));
         out.setHeader("MetadataKey", message.get("Key"));
