@@ -49,5 +49,6 @@ exec kamel run --name tencent-live-webhook \
   routes/health.camel.yaml \
   routes/kafka.camel.yaml \
   routes/metrics.camel.yaml \
+  routes/settings.camel.yaml \
   routes/sinks.camel.yaml \
   routes/webhook.camel.yaml "$@"

@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Every setting, checked once before Camel configures anything that listens or writes
  * ({@code camel.startupcondition.enabled=true} runs every StartupCondition bean there). A bad
- * setting ends the start with one ERROR line naming each bad setting, exit code 1.
+ * setting ends the start with one ERROR line naming each bad setting, exit code 1 (on Camel K's
+ * runtime, Camel Quarkus: Quarkus fails the start, exit code 1, with the same text in its error).
+ * The settings of camel-main's own HTTP servers are checked only where they serve
+ * ({@code camel.server.enabled}), not on Camel K, where Quarkus does.
  * <p>
  * The check reads the settings itself, through the CamelContext it is given: no setting's value is
  * ever interpreted as anything but a value. It keeps no state, so the two instances camel-main
@@ -90,14 +93,21 @@ public class SettingsCheck implements StartupCondition {
             if (path == null || !path.startsWith("/")) {
                 problem("webhook.path", "must be a path starting with /, not " + shown(path));
             }
-            whole("http.port", 1, 65535, "a TCP port");
-            whole("management.port", 1, 65535, "a TCP port");
-            whole("http.idle.timeout.seconds", 1, Integer.MAX_VALUE, "seconds");
+            // camel-main's own HTTP servers (camel.server.enabled): their ports, idle timeout, transport
+            // cap and TLS. On Camel K's runtime Quarkus serves HTTP and these settings do not exist.
+            boolean camelMainServers = "true".equalsIgnoreCase(value("camel.server.enabled"));
+            if (camelMainServers) {
+                whole("http.port", 1, 65535, "a TCP port");
+                whole("management.port", 1, 65535, "a TCP port");
+                whole("http.idle.timeout.seconds", 1, Integer.MAX_VALUE, "seconds");
+            }
             whole("max.body.bytes", 1, Integer.MAX_VALUE, "bytes");
-            whole("camel.server.max-body-size", 1, Long.MAX_VALUE, "bytes");
+            if (camelMainServers) {
+                whole("camel.server.max-body-size", 1, Long.MAX_VALUE, "bytes");
+            }
             bool("cloudevents.enabled");
 
-            if (Boolean.TRUE.equals(bool("tls.enabled"))) {
+            if (camelMainServers && Boolean.TRUE.equals(bool("tls.enabled"))) {
                 keystore();
             }
 

@@ -55,10 +55,9 @@ public final class Manifests {
      * camel-main's own settings, which mean nothing on Camel K's Camel Quarkus runtime: its HTTP server
      * and TLS (Quarkus serves HTTP; TLS ends at the ingress), its management server and metrics setup
      * (the observability services serve /observe/* on 9876), and its route loading and reloading (the
-     * operator supplies the routes and redeploys on change; a missing routes/ directory fails start), and
-     * its start-up checks (the condition they enable is in the jar's camel-main/, which Camel K does not load).
+     * operator supplies the routes and redeploys on change; a missing routes/ directory fails start).
      */
-    static final List<String> CAMEL_MAIN_ONLY_PREFIXES = List.of("camel.server.", "camel.ssl.", "camel.startupcondition.",
+    static final List<String> CAMEL_MAIN_ONLY_PREFIXES = List.of("camel.server.", "camel.ssl.",
             "camel.management.", "camel.metrics.", "camel.opentelemetry2.", "camel.main.routes-include-pattern", "camel.main.routes-reload-");
     static final Set<String> CAMEL_MAIN_ONLY_KEYS = Set.of();
     /**

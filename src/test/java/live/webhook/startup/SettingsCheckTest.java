@@ -54,6 +54,7 @@ class SettingsCheckTest {
                 Map.entry("tencent.commands", "Live.CallbackAfterSetMetadata,Live.CallbackAfterDelMetadata"),
                 Map.entry("tencent.sign.max.skew.seconds", "60"),
                 Map.entry("webhook.path", "/callback"),
+                Map.entry("camel.server.enabled", "true"),
                 Map.entry("http.port", "8080"),
                 Map.entry("management.port", "9876"),
                 Map.entry("http.idle.timeout.seconds", "5"),
@@ -89,6 +90,17 @@ class SettingsCheckTest {
         }
         assertThat(thrown).as("the start refused").isExactlyInstanceOf(IllegalArgumentException.class);
         return thrown.getMessage();
+    }
+
+    @Test
+    void onCamelKWhereQuarkusServesHttpCamelMainsServerSettingsAreNotChecked() throws Exception {
+        // Camel K's ConfigMap has none of camel-main's server settings (camel.server.*, http.port, ...).
+        assertThat(new SettingsCheck().canContinue(settings("camel.server.enabled", null, "http.port", null,
+                "management.port", null, "http.idle.timeout.seconds", null, "camel.server.max-body-size", null,
+                "tls.enabled", "true", "tls.keystore", "file:/nowhere.p12"))).isTrue();
+        // The route settings are checked there as anywhere.
+        assertThat(refusal(settings("camel.server.enabled", null, "http.port", null, "sink", "bogus")))
+                .isEqualTo("Not started: SINK (sink) must be log, file or kafka, not 'bogus'");
     }
 
     @Test
