@@ -27,8 +27,8 @@ import org.apache.camel.support.DefaultMessage;
  * mode (its attributes as ce_* headers, content-type unless a tombstone); the trace context as W3C's
  * own traceparent and tracestate, which Kafka instrumentations read.</li>
  * <li>Timestamp: the webhook's EventTime (Tencent's CreateTime, Unix milliseconds) when it is a whole
- * number Kafka takes (0 to Long.MAX_VALUE), through camel-kafka's KafkaConstants.OVERRIDE_TIMESTAMP; else
- * the producer's clock. So a record replayed from the spool carries the same timestamp as had it gone
+ * number Kafka takes (0 or more, at most an hour ahead of this service's clock), through camel-kafka's
+ * KafkaConstants.OVERRIDE_TIMESTAMP; else the producer's clock. So a record replayed from the spool carries the same timestamp as had it gone
  * out at once, and a consumer can order a key's records by it.</li>
  * </ul>
  * A plain message replayed from the spool has no trace context left to carry; a plain message of
@@ -59,7 +59,7 @@ public class KafkaRecord implements Processor {
                 record.setHeader(name, value.toString());
             }
         }
-        Long timestamp = timestamp(message.get("EventTime"));
+        Long timestamp = timestamp(message.get("EventTime"), System.currentTimeMillis());
         if (timestamp != null) {
             record.setHeader(OVERRIDE_TIMESTAMP, timestamp);
         }
@@ -98,6 +98,19 @@ public class KafkaRecord implements Processor {
         } else {
             record.setBody(deleted ? null : JSON.writeValueAsBytes(message));
         }
+    }
+
+    /**
+     * How far ahead of this service's clock an EventTime may be and still be the record's timestamp: a
+     * broker refuses a record further ahead than its log.message.timestamp.after.max.ms (one hour by
+     * default since Kafka 4.0), and a refused record would be spooled and hold the spool up for ever.
+     */
+    static final long MAX_AHEAD_MILLIS = 3_600_000;
+
+    /** EventTime as a record timestamp now, or null: see {@link #timestamp(Object)} and MAX_AHEAD_MILLIS. */
+    static Long timestamp(Object eventTime, long now) {
+        Long millis = timestamp(eventTime);
+        return millis != null && millis - now <= MAX_AHEAD_MILLIS ? millis : null;
     }
 
     /**

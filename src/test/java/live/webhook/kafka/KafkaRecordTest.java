@@ -138,6 +138,18 @@ class KafkaRecordTest {
     }
 
     @Test
+    void anEventTimeFarAheadOfTheClockIsNotTheTimestampABrokerWouldRefuse() throws Exception {
+        long now = 1739965885831L;
+        assertThat(KafkaRecord.timestamp(now + 3_600_000, now)).isEqualTo(now + 3_600_000);
+        assertThat(KafkaRecord.timestamp(now - 86_400_000L * 365, now)).isEqualTo(now - 86_400_000L * 365);
+        assertThat(KafkaRecord.timestamp(now + 3_600_001, now)).isNull();
+        assertThat(KafkaRecord.timestamp("x", now)).isNull();
+        long farAhead = System.currentTimeMillis() + 2 * 3_600_000;
+        assertThat(record(message("Live.CallbackAfterSetMetadata", "v", farAhead)).getMessage().getHeaders())
+                .doesNotContainKey(KafkaRecord.OVERRIDE_TIMESTAMP).containsEntry("EventTime", String.valueOf(farAhead));
+    }
+
+    @Test
     void aRecordWithoutAWholeEventTimeHasNoTimestampOfItsOwn() throws Exception {
         assertThat(record(message("Live.CallbackAfterSetMetadata", "v", "soon")).getMessage().getHeaders())
                 .doesNotContainKey(KafkaRecord.OVERRIDE_TIMESTAMP).containsEntry("EventTime", "soon");
