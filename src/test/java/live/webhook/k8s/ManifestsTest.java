@@ -182,7 +182,7 @@ class ManifestsTest {
     }
 
     @Test
-    void plainDeploymentIsLockedDownAndProbedOnTheManagementPort() throws IOException {
+    void plainStatefulSetIsLockedDownAndProbedOnTheManagementPort() throws IOException {
         JsonNode pod = one("plain/statefulset.yaml").path("spec").path("template").path("spec");
         JsonNode container = pod.path("containers").get(0);
         assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
@@ -194,7 +194,7 @@ class ManifestsTest {
         assertThat(container.path("ports")).anySatisfy(p -> assertThat(p.path("containerPort").asInt()).isEqualTo(9876));
         List<String> mounts = new ArrayList<>();
         container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
-        // routes/, data/ (file sink, spool) and /tmp, under the image's working directory /app.
+        // routes/, data/ (file sink, spool: the claim) and /tmp, under the image's working directory /app.
         assertThat(mounts).contains("/app/routes", "/app/data", "/tmp");
     }
 
