@@ -29,7 +29,8 @@ exec kamel run --name tencent-live-webhook \
   -t mount.configs=configmap:tencent-live-webhook-config \
   -t mount.configs=secret:tencent-live-webhook \
   -t mount.hot-reload=true \
-  -t mount.empty-dirs=data:/var/lib/tencent-live-webhook \
+  -t mount.volumes=tencent-live-webhook-data:/var/lib/tencent-live-webhook:1Gi:ReadWriteOnce \
+  -t deployment.strategy=Recreate \
   -t environment.vars=TENCENT_SDKAPPID=secret:tencent-live-webhook/TENCENT_SDKAPPID \
   -t environment.vars=TENCENT_CALLBACK_TOKEN=secret:tencent-live-webhook/TENCENT_CALLBACK_TOKEN \
   -t environment.vars=SINK_FILE_DIR=/var/lib/tencent-live-webhook/out \

@@ -100,6 +100,9 @@ class KafkaSinkTest {
         assertThat(header(key1, "RoomId")).isEqualTo("sample-room");
         assertThat(header(key1, "Key")).isEqualTo("key1");
         assertThat(header(key1, "EventTime")).isEqualTo("1739965885831");
+        // The record's own timestamp is the webhook's EventTime (CreateTime), not the producer's clock.
+        assertThat(key1.timestampType()).isEqualTo(org.apache.kafka.common.record.TimestampType.CREATE_TIME);
+        assertThat(key1.timestamp()).isEqualTo(1739965885831L);
         // CloudEvents 1.0 in Kafka's binary content mode, the message as the value.
         assertThat(header(key1, "ce_specversion")).isEqualTo("1.0");
         assertThat(header(key1, "ce_id")).isEqualTo(Events.id(expected));

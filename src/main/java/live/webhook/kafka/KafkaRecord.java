@@ -1,5 +1,7 @@
 package live.webhook.kafka;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -24,6 +26,10 @@ import org.apache.camel.support.DefaultMessage;
  * SdkAppid, RoomId, Key, EventTime, each only when the webhook said it; a CloudEvent in binary content
  * mode (its attributes as ce_* headers, content-type unless a tombstone); the trace context as W3C's
  * own traceparent and tracestate, which Kafka instrumentations read.</li>
+ * <li>Timestamp: the webhook's EventTime (Tencent's CreateTime, Unix milliseconds) when it is a whole
+ * number Kafka takes (0 or more, at most an hour ahead of this service's clock), through camel-kafka's
+ * KafkaConstants.OVERRIDE_TIMESTAMP; else the producer's clock. So a record replayed from the spool carries the same timestamp as had it gone
+ * out at once, and a consumer can order a key's records by it.</li>
  * </ul>
  * A plain message replayed from the spool has no trace context left to carry; a plain message of
  * this webhook takes it from the variables TraceParent and TraceState.
@@ -32,6 +38,8 @@ public class KafkaRecord implements Processor {
 
     /** camel-kafka's KafkaConstants.KEY. */
     static final String KEY = "kafka.KEY";
+    /** camel-kafka's KafkaConstants.OVERRIDE_TIMESTAMP: the record's timestamp, a Long. */
+    static final String OVERRIDE_TIMESTAMP = "kafka.OVERRIDE_TIMESTAMP";
     static final String DEL_METADATA = "Live.CallbackAfterDelMetadata";
     private static final String[] MESSAGE_HEADERS = {"CallbackCommand", "SdkAppid", "RoomId", "Key", "EventTime"};
     private static final String[] CE_HEADERS = Arrays.stream(CloudEvents.HEADER_ATTRIBUTES).map(a -> "ce_" + a).toArray(String[]::new);
@@ -55,6 +63,10 @@ public class KafkaRecord implements Processor {
             if (value != null) {
                 record.setHeader(name, value.toString());
             }
+        }
+        Long timestamp = timestamp(message.get("EventTime"), System.currentTimeMillis());
+        if (timestamp != null) {
+            record.setHeader(OVERRIDE_TIMESTAMP, timestamp);
         }
         boolean deleted = DEL_METADATA.equals(message.get("CallbackCommand"));
         Object traceParent;
@@ -90,6 +102,54 @@ public class KafkaRecord implements Processor {
             exchange.setMessage(tombstone);
         } else {
             record.setBody(deleted ? null : JSON.writeValueAsBytes(message));
+        }
+    }
+
+    /**
+     * How far ahead of this service's clock an EventTime may be and still be the record's timestamp: a
+     * broker refuses a record further ahead than its log.message.timestamp.after.max.ms (one hour by
+     * default since Kafka 4.0), and a refused record would be spooled and hold the spool up for ever.
+     */
+    static final long MAX_AHEAD_MILLIS = 3_600_000;
+
+    /** EventTime as a record timestamp now, or null: see {@link #timestamp(Object)} and MAX_AHEAD_MILLIS. */
+    static Long timestamp(Object eventTime, long now) {
+        Long millis = timestamp(eventTime);
+        return millis != null && millis - now <= MAX_AHEAD_MILLIS ? millis : null;
+    }
+
+    /**
+     * EventTime as a record timestamp: a whole number from 0 to Long.MAX_VALUE, as the webhook's JSON
+     * gives it (Integer, Long, BigInteger, or BigDecimal / Double for 1739965885831.0 and 1.7E12, which
+     * the spool's JSON reader gives back); null for anything else (text, a fraction, a negative number,
+     * which Kafka refuses).
+     */
+    static Long timestamp(Object eventTime) {
+        if (eventTime instanceof Integer || eventTime instanceof Long || eventTime instanceof Short || eventTime instanceof Byte) {
+            long millis = ((Number) eventTime).longValue();
+            return millis >= 0 ? millis : null;
+        }
+        BigDecimal value;
+        if (eventTime instanceof BigDecimal d) {
+            value = d;
+        } else if (eventTime instanceof BigInteger i) {
+            value = new BigDecimal(i);
+        } else if (eventTime instanceof Double || eventTime instanceof Float) {
+            double d = ((Number) eventTime).doubleValue();
+            if (!Double.isFinite(d)) {
+                return null;
+            }
+            value = BigDecimal.valueOf(d);
+        } else {
+            return null;
+        }
+        if (value.signum() < 0) {
+            return null;
+        }
+        try {
+            return value.longValueExact();
+        } catch (ArithmeticException fractionOrTooLarge) {
+            return null;
         }
     }
 }

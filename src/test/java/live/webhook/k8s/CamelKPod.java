@@ -24,7 +24,7 @@ import live.webhook.support.ServiceProcess;
 
 /**
  * One pod of Camel K 2.10 running a plain-quarkus Integration, with the container's filesystem under
- * a directory of the test: what the operator mounts under /etc/camel, the emptyDirs of the mount
+ * a directory of the test: what the operator mounts under /etc/camel, the emptyDirs and volumes of the mount
  * trait, and /deployments as the working directory. Laid out as the operator lays it out (Camel K
  * 2.10.1, pkg/trait: mount.go, environment.go, container.go, logging.go, kamelets.go):
  *
@@ -189,8 +189,13 @@ final class CamelKPod implements AutoCloseable {
                 cloudLocations.add(dir.toString());
             }
             List<String> emptyDirs = new ArrayList<>();
-            for (Object emptyDir : mount.containsKey("emptyDirs") ? list(mount.get("emptyDirs")) : List.of()) {
-                String path = String.valueOf(emptyDir).split(":", 2)[1];
+            // The mount trait's emptyDirs (name:path[:size]) and PersistentVolumeClaims (name:path[:size:mode...]):
+            // either is a directory of the pod's root here.
+            List<Object> volumes = new ArrayList<>();
+            volumes.addAll(mount.containsKey("emptyDirs") ? list(mount.get("emptyDirs")) : List.of());
+            volumes.addAll(mount.containsKey("volumes") ? list(mount.get("volumes")) : List.of());
+            for (Object volume : volumes) {
+                String path = String.valueOf(volume).split(":")[1];
                 mkdirs(containerPath(path));
                 emptyDirs.add(path);
             }

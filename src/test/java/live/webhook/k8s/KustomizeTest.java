@@ -66,6 +66,49 @@ class KustomizeTest {
         return tests;
     }
 
+    static JsonNode only(List<JsonNode> docs, String kind) {
+        List<JsonNode> found = docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
+    /** k8s/plain as applied: a StatefulSet with a claim per pod, the routes' checksum and the image set on it. */
+    @org.junit.jupiter.api.Test
+    void thePlainFormIsAStatefulSetWithAClaimPerPodAndItsHeadlessService() throws Exception {
+        assumeTrue(kubectl != null, "kubectl is not on the PATH");
+        List<JsonNode> docs = ManifestValidator.documents(kustomize(ManifestsTest.K8S.resolve("plain")));
+        assertThat(docs).noneMatch(d -> d.path("kind").asText().equals("Deployment"));
+        JsonNode statefulSet = only(docs, "StatefulSet");
+        JsonNode template = statefulSet.path("spec").path("template");
+        assertThat(template.path("metadata").path("annotations").path("tencent-live-webhook/routes-sha256").asText())
+                .isEqualTo(Manifests.checksum(Routes.read(ManifestValidator.ROOT)));
+        assertThat(template.path("spec").path("containers").get(0).path("image").asText())
+                .startsWith("registry.example.com/tencent-live-webhook:");
+        assertThat(statefulSet.path("spec").path("volumeClaimTemplates").get(0).path("metadata").path("name").asText())
+                .isEqualTo("data");
+        assertThat(docs).filteredOn(d -> d.path("kind").asText().equals("Service"))
+                .anySatisfy(service -> {
+                    assertThat(service.path("metadata").path("name").asText()).isEqualTo(statefulSet.path("spec").path("serviceName").asText());
+                    assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("None");
+                });
+        only(docs, "PodDisruptionBudget");
+    }
+
+    /** The Knative overlay keeps the spool in an emptyDir per pod: Knative's pods would share one claim. */
+    @org.junit.jupiter.api.Test
+    void theKnativeOverlaySpoolsInAnEmptyDirPerPod() throws Exception {
+        assumeTrue(kubectl != null, "kubectl is not on the PATH");
+        JsonNode spec = only(ManifestValidator.documents(kustomize(ManifestsTest.K8S.resolve("camel-k-knative"))), "Integration")
+                .path("spec");
+        assertThat(spec.has("replicas")).isFalse();
+        assertThat(spec.path("traits").has("deployment")).isFalse();
+        JsonNode mount = spec.path("traits").path("mount");
+        assertThat(mount.has("volumes")).isFalse();
+        assertThat(mount.path("emptyDirs")).extracting(JsonNode::asText).containsExactly("data:/var/lib/tencent-live-webhook");
+        assertThat(mount.path("configs")).extracting(JsonNode::asText)
+                .containsExactly("configmap:tencent-live-webhook-config", "secret:tencent-live-webhook");
+    }
+
     /** The objects kubectl kustomize builds of the folder; fails when it fails or prints any warning. */
     static String kustomize(Path folder) throws IOException, InterruptedException {
         Path err = Files.createTempFile("kustomize", ".err");

@@ -486,7 +486,7 @@ public final class Manifests {
         StringBuilder out = new StringBuilder();
         out.append("# ").append(GENERATED.formatted("routes/*.camel.yaml")).append('\n');
         out.append("# In the cluster, edit it with kubectl edit configmap ").append(NAME).append("-routes, then\n");
-        out.append("# kubectl rollout restart deployment ").append(NAME).append(" (the routes are read at start).\n");
+        out.append("# kubectl rollout restart statefulset ").append(NAME).append(" (the routes are read at start).\n");
         out.append("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ").append(NAME).append("-routes\n");
         out.append("  labels:\n    app.kubernetes.io/name: ").append(NAME).append('\n');
         out.append("data:\n");
@@ -509,7 +509,7 @@ public final class Manifests {
     static String routesChecksumPatch(Routes routes) {
         return "# " + GENERATED.formatted("routes/*.camel.yaml") + "\n"
                 + "# The checksum changes with the routes, so that kubectl apply -k restarts the pods on new routes.\n"
-                + "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + NAME + "\n"
+                + "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: " + NAME + "\n"
                 + "spec:\n  template:\n    metadata:\n      annotations:\n"
                 + "        " + NAME + "/routes-sha256: \"" + checksum(routes) + "\"\n";
     }

@@ -53,7 +53,7 @@ class ManifestsTest {
             }
         }
         assertThat(problems).isEmpty();
-        assertThat(kinds).contains("Integration", "Kamelet", "Pipe", "Deployment", "Service", "ConfigMap",
+        assertThat(kinds).contains("Integration", "Kamelet", "Pipe", "StatefulSet", "Service", "ConfigMap",
                 "Secret", "PodDisruptionBudget");
     }
 
@@ -114,20 +114,20 @@ class ManifestsTest {
     }
 
     @Test
-    void aMisspeltOrMisplacedDeploymentFieldFails() throws IOException {
-        ObjectNode deployment = (ObjectNode) one("plain/deployment.yaml");
+    void aMisspeltOrMisplacedStatefulSetFieldFails() throws IOException {
+        ObjectNode deployment = (ObjectNode) one("plain/statefulset.yaml");
         ObjectNode container = (ObjectNode) deployment.path("spec").path("template").path("spec").path("containers").get(0);
         container.put("imagePullPolicyy", "Always");
         assertThat(validator.validate(deployment)).anySatisfy(p -> assertThat(p).contains("imagePullPolicyy"));
 
-        ObjectNode misplaced = (ObjectNode) one("plain/deployment.yaml");
+        ObjectNode misplaced = (ObjectNode) one("plain/statefulset.yaml");
         ((ObjectNode) misplaced.path("spec")).put("readOnlyRootFilesystem", true);
         assertThat(validator.validate(misplaced)).anySatisfy(p -> assertThat(p).contains("readOnlyRootFilesystem"));
     }
 
     @Test
     void aWronglyTypedFieldFails() throws IOException {
-        ObjectNode deployment = (ObjectNode) one("plain/deployment.yaml");
+        ObjectNode deployment = (ObjectNode) one("plain/statefulset.yaml");
         ((ObjectNode) deployment.path("spec")).put("replicas", "2");
         assertThat(validator.validate(deployment)).isNotEmpty();
     }
@@ -182,8 +182,8 @@ class ManifestsTest {
     }
 
     @Test
-    void plainDeploymentIsLockedDownAndProbedOnTheManagementPort() throws IOException {
-        JsonNode pod = one("plain/deployment.yaml").path("spec").path("template").path("spec");
+    void plainStatefulSetIsLockedDownAndProbedOnTheManagementPort() throws IOException {
+        JsonNode pod = one("plain/statefulset.yaml").path("spec").path("template").path("spec");
         JsonNode container = pod.path("containers").get(0);
         assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
         assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
@@ -194,8 +194,115 @@ class ManifestsTest {
         assertThat(container.path("ports")).anySatisfy(p -> assertThat(p.path("containerPort").asInt()).isEqualTo(9876));
         List<String> mounts = new ArrayList<>();
         container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
-        // routes/, data/ (file sink, spool) and /tmp, under the image's working directory /app.
+        // routes/, data/ (file sink, spool: the claim) and /tmp, under the image's working directory /app.
         assertThat(mounts).contains("/app/routes", "/app/data", "/tmp");
+    }
+
+    @Test
+    void aMisspeltVolumeClaimTemplateFieldFails() throws IOException {
+        ObjectNode statefulSet = (ObjectNode) one("plain/statefulset.yaml");
+        ((ObjectNode) statefulSet.path("spec").path("volumeClaimTemplates").get(0).path("spec")).put("accessMode", "ReadWriteOnce");
+        assertThat(validator.validate(statefulSet)).anySatisfy(p -> assertThat(p).contains("accessMode"));
+    }
+
+    /**
+     * The plain form keeps the spool on a claim of each pod's own: SPOOL_DIR is under the mount of a
+     * volumeClaimTemplate (not an emptyDir, not the read-only root), its Service is headless, the
+     * readiness probe is the management port's /observe/health/ready, and the grace period covers
+     * camel.main.shutdown-timeout.
+     */
+    @Test
+    void theStatefulSetsSpoolIsOnItsClaimAndItsProbesAndShutdownAgreeWithTheSettings() throws IOException {
+        JsonNode statefulSet = one("plain/statefulset.yaml");
+        JsonNode spec = statefulSet.path("spec");
+        JsonNode pod = spec.path("template").path("spec");
+        JsonNode container = pod.path("containers").get(0);
+        Settings settings = Settings.read(ManifestValidator.ROOT.resolve("application.properties"));
+
+        List<String> claims = new ArrayList<>();
+        spec.path("volumeClaimTemplates").forEach(t -> {
+            claims.add(t.path("metadata").path("name").asText());
+            assertThat(t.path("spec").path("accessModes")).extracting(JsonNode::asText).containsExactly("ReadWriteOnce");
+        });
+        assertThat(claims).containsExactly("data");
+        // A claim template is a volume of the pod by its name; no volume of the pod may shadow it.
+        pod.path("volumes").forEach(v -> assertThat(v.path("name").asText()).isNotIn(claims));
+        String spoolDir = env(container, "SPOOL_DIR");
+        assertThat(spoolDir).as("SPOOL_DIR, absolute").startsWith("/");
+        JsonNode spoolMount = null;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            String path = mount.path("mountPath").asText();
+            if (spoolDir.equals(path) || spoolDir.startsWith(path + "/")) {
+                spoolMount = mount;
+            }
+        }
+        assertThat(spoolMount).as("the volume mount SPOOL_DIR %s is on", spoolDir).isNotNull();
+        assertThat(spoolMount.path("name").asText()).isIn(claims);
+        assertThat(spoolMount.path("readOnly").asBoolean(false)).isFalse();
+
+        // The governing Service exists and is headless.
+        JsonNode headless = one("plain/service-headless.yaml");
+        assertThat(headless.path("metadata").path("name").asText()).isEqualTo(spec.path("serviceName").asText());
+        assertThat(headless.path("spec").path("clusterIP").asText()).isEqualTo("None");
+        assertThat(headless.path("spec").path("selector")).isEqualTo(spec.path("selector").path("matchLabels"));
+
+        // Readiness (the spool's writability, and DOWN while stopping) on the management port.
+        JsonNode readiness = container.path("readinessProbe").path("httpGet");
+        assertThat(readiness.path("path").asText()).isEqualTo("/observe/health/ready");
+        String port = readiness.path("port").asText();
+        JsonNode management = null;
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("name").asText().equals(port)) {
+                management = p;
+            }
+        }
+        assertThat(management).as("container port %s", port).isNotNull();
+        assertThat(management.path("containerPort").asText()).isEqualTo(settings.entries.get("management.port").value());
+        assertThat(env(container, "MANAGEMENT_PORT")).isNull();
+
+        // Shutdown: Camel's timeout, then time for the JVM to exit, before Kubernetes' SIGKILL.
+        long shutdownTimeout = Long.parseLong(settings.entries.get("camel.main.shutdown-timeout").value());
+        assertThat(pod.path("terminationGracePeriodSeconds").asLong()).isGreaterThanOrEqualTo(shutdownTimeout + 10);
+
+        // Never every replica away at once: one at a time on update, and the budget.
+        assertThat(spec.path("replicas").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(spec.path("updateStrategy").path("type").asText()).isEqualTo("RollingUpdate");
+        JsonNode pdb = one("plain/pdb.yaml").path("spec");
+        assertThat(pdb.path("minAvailable").asInt()).isBetween(1, spec.path("replicas").asInt() - 1);
+        assertThat(pdb.path("selector")).isEqualTo(spec.path("selector"));
+        assertThat(spec.path("persistentVolumeClaimRetentionPolicy").path("whenScaled").asText()).isEqualTo("Retain");
+    }
+
+    static String env(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(name)) {
+                return e.path("value").asText();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Camel K: the spool on a PersistentVolumeClaim of the mount trait, at the path SPOOL_DIR names;
+     * one replica, replaced by Recreate, so two pods never drain that one claim.
+     */
+    @Test
+    void theIntegrationsSpoolIsOnAClaimOfOneReplica() throws IOException {
+        JsonNode spec = one("camel-k/integration.yaml").path("spec");
+        JsonNode traits = spec.path("traits");
+        List<String> volumes = new ArrayList<>();
+        traits.path("mount").path("volumes").forEach(v -> volumes.add(v.asText()));
+        assertThat(volumes).hasSize(1);
+        String[] volume = volumes.get(0).split(":");
+        assertThat(volume).as("name:path:size:accessMode").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(volume[3]).isEqualTo("ReadWriteOnce");
+        assertThat(traits.path("mount").has("emptyDirs")).isFalse();
+        List<String> vars = new ArrayList<>();
+        traits.path("environment").path("vars").forEach(v -> vars.add(v.asText()));
+        assertThat(vars).anySatisfy(v -> assertThat(v).startsWith("SPOOL_DIR=" + volume[1] + "/"));
+        assertThat(spec.path("replicas").asInt()).isEqualTo(1);
+        assertThat(traits.path("deployment").path("strategy").asText()).isEqualTo("Recreate");
+        assertThat(traits.path("health").path("readinessProbe").asText()).isEqualTo("/observe/health/ready");
     }
 
     @Test

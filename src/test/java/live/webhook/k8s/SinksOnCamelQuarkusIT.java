@@ -44,9 +44,9 @@ class SinksOnCamelQuarkusIT {
     static final String TOPIC = "tencent.live.room-metadata";
 
     @Test
-    void theFileSinkWritesTheSampleAsJsonLinesOnTheEmptyDir(@TempDir Path pod) throws Exception {
+    void theFileSinkWritesTheSampleAsJsonLinesOnTheVolume(@TempDir Path pod) throws Exception {
         try (CamelKPod integration = startIntegration(pod, "quarkus-file-sink", Map.of("SINK", "file"))) {
-            // SINK_FILE_DIR of the environment trait, an emptyDir of the mount trait.
+            // SINK_FILE_DIR of the environment trait, on the claim of the mount trait.
             Path out = integration.path("/var/lib/tencent-live-webhook/out");
 
             HttpResponse<String> response = post(integration, signed(SET), sample("set-metadata.json"));

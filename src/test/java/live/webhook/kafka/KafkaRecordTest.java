@@ -54,12 +54,16 @@ class KafkaRecordTest {
                         + "\"Key\":\"c\",\"Value\":\"v\",\"Operator_Account\":\"brennanli\",\"EventTime\":1739965885831}");
         assertThat(exchange.getMessage().getHeaders()).containsOnlyKeys("kafka.KEY", "CallbackCommand", "SdkAppid", "RoomId",
                 "Key", "EventTime", "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_sdkappid", "ce_roomid",
-                "content-type", "traceparent", "tracestate");
+                "content-type", "traceparent", "tracestate", "kafka.OVERRIDE_TIMESTAMP");
         assertThat(exchange.getMessage().getHeaders()).containsEntry("kafka.KEY", "[\"a/b\",\"c\"]")
                 .containsEntry("EventTime", "1739965885831").containsEntry("ce_id", event.get("id"))
                 .containsEntry("ce_time", "2025-02-19T11:51:25.831Z").containsEntry("content-type", "application/json")
                 .containsEntry("traceparent", TRACE).containsEntry("tracestate", "congo=t61rcWkgMzE");
-        assertThat(exchange.getMessage().getHeaders().values()).allSatisfy(v -> assertThat(v).isInstanceOf(String.class));
+        // The record's timestamp is the webhook's EventTime, a Long camel-kafka takes and does not send as a header.
+        assertThat(exchange.getMessage().getHeader(KafkaRecord.OVERRIDE_TIMESTAMP)).isEqualTo(1739965885831L);
+        assertThat(KafkaRecord.OVERRIDE_TIMESTAMP).isEqualTo(org.apache.camel.component.kafka.KafkaConstants.OVERRIDE_TIMESTAMP);
+        assertThat(exchange.getMessage().getHeaders()).allSatisfy((name, v) -> assertThat(v)
+                .isInstanceOf(name.equals(KafkaRecord.OVERRIDE_TIMESTAMP) ? Long.class : String.class));
     }
 
     @Test
@@ -67,7 +71,8 @@ class KafkaRecordTest {
         Map<String, Object> message = message("Live.CallbackAfterDelMetadata", null, null);
         Exchange exchange = record(CloudEvents.event(message, CloudEvents.shared("1400000001", "a/b", false, null, TRACE, null)));
         assertThat(exchange.getMessage().getBody()).isNull();
-        assertThat(exchange.getMessage().getHeaders()).doesNotContainKeys("content-type", "EventTime", "ce_time", "tracestate")
+        assertThat(exchange.getMessage().getHeaders()).doesNotContainKeys("content-type", "EventTime", "ce_time", "tracestate",
+                        "kafka.OVERRIDE_TIMESTAMP")
                 .containsEntry("ce_type", "com.tencentcloud.live.metadata.deleted");
     }
 
@@ -92,12 +97,63 @@ class KafkaRecordTest {
     void aPlainMessageTakesTheTraceFromTheWebhookOrHasNone() throws Exception {
         Exchange replayed = record(message("Live.CallbackAfterSetMetadata", "v", 1));
         assertThat(replayed.getMessage().getHeaders()).containsOnlyKeys("kafka.KEY", "CallbackCommand", "SdkAppid", "RoomId",
-                "Key", "EventTime");
+                "Key", "EventTime", "kafka.OVERRIDE_TIMESTAMP");
 
         Exchange exchange = new DefaultExchange(camel);
         exchange.setVariable("TraceParent", TRACE);
         exchange.getMessage().setBody(message("Live.CallbackAfterSetMetadata", "v", 1));
         new KafkaRecord().process(exchange);
         assertThat(exchange.getMessage().getHeaders()).containsEntry("traceparent", TRACE).doesNotContainKey("tracestate");
+    }
+
+    @Test
+    void aTombstoneCarriesTheEventTimeAsItsTimestampToo() throws Exception {
+        Exchange exchange = record(message("Live.CallbackAfterDelMetadata", null, 1739965885831L));
+        assertThat(exchange.getMessage().getBody()).isNull();
+        assertThat(exchange.getMessage().getHeader(KafkaRecord.OVERRIDE_TIMESTAMP)).isEqualTo(1739965885831L);
+    }
+
+    @Test
+    void theTimestampIsTheEventTimeWhenItIsAWholeNumberKafkaTakes() {
+        // As the webhook's reader gives it (Integer, Long, BigInteger, BigDecimal), and as the spool's gives it back.
+        assertThat(KafkaRecord.timestamp(1739965885831L)).isEqualTo(1739965885831L);
+        assertThat(KafkaRecord.timestamp(7)).isEqualTo(7L);
+        assertThat(KafkaRecord.timestamp(0)).isEqualTo(0L);
+        assertThat(KafkaRecord.timestamp(java.math.BigInteger.valueOf(1739965885831L))).isEqualTo(1739965885831L);
+        assertThat(KafkaRecord.timestamp(new java.math.BigDecimal("1739965885831.0"))).isEqualTo(1739965885831L);
+        assertThat(KafkaRecord.timestamp(new java.math.BigDecimal("1.739965885831E12"))).isEqualTo(1739965885831L);
+        assertThat(KafkaRecord.timestamp(1.739965885831E12)).isEqualTo(1739965885831L);
+        // Else the producer's clock: text, a fraction, a negative number (Kafka refuses it), too large, none.
+        assertThat(KafkaRecord.timestamp("1739965885831")).isNull();
+        assertThat(KafkaRecord.timestamp("soon")).isNull();
+        assertThat(KafkaRecord.timestamp(new java.math.BigDecimal("1739965885831.5"))).isNull();
+        assertThat(KafkaRecord.timestamp(0.5)).isNull();
+        assertThat(KafkaRecord.timestamp(-1L)).isNull();
+        assertThat(KafkaRecord.timestamp(new java.math.BigDecimal("-5"))).isNull();
+        assertThat(KafkaRecord.timestamp(new java.math.BigInteger("99999999999999999999"))).isNull();
+        assertThat(KafkaRecord.timestamp(Double.NaN)).isNull();
+        assertThat(KafkaRecord.timestamp(Double.POSITIVE_INFINITY)).isNull();
+        assertThat(KafkaRecord.timestamp(true)).isNull();
+        assertThat(KafkaRecord.timestamp(null)).isNull();
+    }
+
+    @Test
+    void anEventTimeFarAheadOfTheClockIsNotTheTimestampABrokerWouldRefuse() throws Exception {
+        long now = 1739965885831L;
+        assertThat(KafkaRecord.timestamp(now + 3_600_000, now)).isEqualTo(now + 3_600_000);
+        assertThat(KafkaRecord.timestamp(now - 86_400_000L * 365, now)).isEqualTo(now - 86_400_000L * 365);
+        assertThat(KafkaRecord.timestamp(now + 3_600_001, now)).isNull();
+        assertThat(KafkaRecord.timestamp("x", now)).isNull();
+        long farAhead = System.currentTimeMillis() + 2 * 3_600_000;
+        assertThat(record(message("Live.CallbackAfterSetMetadata", "v", farAhead)).getMessage().getHeaders())
+                .doesNotContainKey(KafkaRecord.OVERRIDE_TIMESTAMP).containsEntry("EventTime", String.valueOf(farAhead));
+    }
+
+    @Test
+    void aRecordWithoutAWholeEventTimeHasNoTimestampOfItsOwn() throws Exception {
+        assertThat(record(message("Live.CallbackAfterSetMetadata", "v", "soon")).getMessage().getHeaders())
+                .doesNotContainKey(KafkaRecord.OVERRIDE_TIMESTAMP).containsEntry("EventTime", "soon");
+        assertThat(record(message("Live.CallbackAfterSetMetadata", "v", new java.math.BigDecimal("1.5"))).getMessage()
+                .getHeaders()).doesNotContainKey(KafkaRecord.OVERRIDE_TIMESTAMP).containsEntry("EventTime", "1.5");
     }
 }
