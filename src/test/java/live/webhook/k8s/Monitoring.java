@@ -91,7 +91,7 @@ final class Monitoring {
     /** The same with the given thresholds (a test's shorter ones). */
     static Map<String, String> generate(Thresholds t) {
         String main = "the alerts of the webhook receiver";
-        String optIn = "the opt-in alert of the webhook receiver: no webhook for a long time";
+        String optIn = "the opt-in alert of the webhook receiver (no webhook for a long time)";
         Map<String, String> files = new LinkedHashMap<>();
         files.put(RULES_FILE, rulesFile(GROUP, alerts(t), t, main,
                 "prometheus-rule.yaml, a PrometheusRule for the prometheus-operator"));
@@ -261,8 +261,8 @@ final class Monitoring {
     static String rulesFile(String group, List<Alert> alerts, Thresholds t, String what, String sameAs) {
         StringBuilder out = new StringBuilder();
         out.append("# ").append(Manifests.GENERATED.formatted(THRESHOLDS)).append('\n');
-        out.append("# Prometheus alerting rules: ").append(what).append(", for a Prometheus of its own\n");
-        out.append("# (rule_files in prometheus.yml). The same rules as ").append(sameAs).append(".\n");
+        comment(out, "Prometheus alerting rules, " + what + ", for a Prometheus of its own: name this file in"
+                + " rule_files of prometheus.yml. The same rules as " + sameAs + ".");
         out.append("groups:\n");
         out.append(groupText(group, alerts, t, 2));
         return checked(out.toString(), groups(group, alerts, t), false);
@@ -272,10 +272,9 @@ final class Monitoring {
     static String prometheusRule(String group, List<Alert> alerts, Thresholds t, String what, String sameAs) {
         StringBuilder out = new StringBuilder();
         out.append("# ").append(Manifests.GENERATED.formatted(THRESHOLDS)).append('\n');
-        out.append("# Prometheus alerting rules: ").append(what).append(", for the prometheus-operator.\n");
-        out.append("# The same rules as ").append(sameAs).append(".\n");
-        out.append("# A Prometheus loads it when its ruleSelector matches these labels: add the label it asks for\n");
-        out.append("# (kube-prometheus-stack's is release: <its release name>) with kustomize's labels.\n");
+        comment(out, "Prometheus alerting rules, " + what + ", for the prometheus-operator. The same rules as "
+                + sameAs + ". A Prometheus loads it when its ruleSelector matches these labels: add the label it"
+                + " asks for (kube-prometheus-stack's is release: <its release name>) with kustomize's labels.");
         out.append("apiVersion: monitoring.coreos.com/v1\n");
         out.append("kind: PrometheusRule\n");
         out.append("metadata:\n");
@@ -286,6 +285,10 @@ final class Monitoring {
         out.append("  groups:\n");
         out.append(groupText(group, alerts, t, 4));
         return checked(out.toString(), groups(group, alerts, t), true);
+    }
+
+    private static void comment(StringBuilder out, String text) {
+        wrap(text, 98).forEach(line -> out.append("# ").append(line).append('\n'));
     }
 
     private static String groupText(String group, List<Alert> alerts, Thresholds t, int indent) {
