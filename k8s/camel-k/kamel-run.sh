@@ -12,6 +12,7 @@ exec kamel run --name tencent-live-webhook \
   -t container.request-memory=256Mi \
   -t container.limit-cpu=1 \
   -t container.limit-memory=512Mi \
+  -t 'container.ports=management;9876' \
   -t health.enabled=true \
   -t health.startup-probe-enabled=true \
   -t health.startup-probe=/observe/health/started \
@@ -26,6 +27,8 @@ exec kamel run --name tencent-live-webhook \
   -t health.readiness-port=9876 \
   -t service.enabled=true \
   -t service.type=ClusterIP \
+  -t prometheus.enabled=true \
+  -t prometheus.pod-monitor=false \
   -t mount.configs=configmap:tencent-live-webhook-config \
   -t mount.configs=secret:tencent-live-webhook \
   -t mount.hot-reload=true \

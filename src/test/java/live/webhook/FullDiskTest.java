@@ -99,10 +99,13 @@ class FullDiskTest {
         assertThat(data(check)).containsEntry(setting, dir.toString());
         assertThat((String) data(check).get("write.last.failure")).contains("No space left on device");
         assertThat(filesUnder(dir)).as("nothing half-written").isEmpty();
+        // The same readiness for Prometheus, read at the scrape (TencentWebhookNotReady alerts on it).
+        assertThat(OperationsTest.metric(service.management("/observe/metrics").body(), "tencent_ready")).isZero();
 
         freeTheDisk();
 
         assertReadyWithin(service, checkName);
+        assertThat(OperationsTest.metric(service.management("/observe/metrics").body(), "tencent_ready")).isEqualTo(1.0);
         assertThat(service.post(query(SET), sample("set-metadata.json")).statusCode()).isEqualTo(200);
         return filesUnder(dir);
     }

@@ -1,6 +1,8 @@
 package live.webhook.metrics;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -18,11 +20,14 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
 
 /**
  * The service's own metrics, served by camel-main's management server on /observe/metrics:
  * tencent_webhooks_total{command,outcome,reason}, tencent_messages_total{sink},
- * tencent_sink_seconds{sink}, tencent_webhooks_in_flight.
+ * tencent_sink_seconds{sink}, tencent_webhooks_in_flight, tencent_ready.
  *
  * <p>Each webhook is counted once, when it is answered (direct:answer-ok, direct:answer-fail), from the
  * variables the routes set: Outcome, CallbackCommand, ErrorCode, MessageCount, SinkStartedAt. A meter
@@ -39,6 +44,15 @@ public class WebhookMetrics implements Processor, CamelContextAware {
     public static final String MESSAGES = "tencent.messages";
     public static final String SINK_TIME = "tencent.sink";
     public static final String IN_FLIGHT = "tencent.webhooks.in.flight";
+    public static final String READY = "tencent.ready";
+    /**
+     * Tencent waits 2 s for an answer: the sink timer's histogram has a bucket boundary at exactly 2 s,
+     * so that a 99th percentile over it is seen as such, and one above it (4 s), without which
+     * histogram_quantile could never report more than the highest finite boundary.
+     */
+    static final Duration TENCENT_WAITS = Duration.ofSeconds(2);
+    static final Duration[] SINK_OBJECTIVES = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+        TENCENT_WAITS, Duration.ofSeconds(4)};
     /** The route that sees every webhook, whose in-flight exchanges the in-flight gauge counts. */
     public static final String RECEIVE_ROUTE = "webhook-receive";
     /** The command label of any command that is not routed. */
@@ -85,43 +99,65 @@ public class WebhookMetrics implements Processor, CamelContextAware {
         this.context = camelContext;
         MeterRegistry meters = MeterRegistries.find(camelContext);
         if (meters != null) {
-            inFlight(meters, camelContext);
+            contextGauges(meters, camelContext);
         } else {
-            // camel-main binds its registry later than it builds the beans: register the gauge once
+            // camel-main binds its registry later than it builds the beans: register the gauges once
             // the context has started, so that it is there before the first webhook. The listener
             // holds the context only, not this bean (which Camel may build and discard).
             try {
-                camelContext.addStartupListener(inFlightOnStart());
+                camelContext.addStartupListener(gaugesOnStart());
             } catch (Exception e) {
                 // the first accepted webhook registers it then
             }
         }
     }
 
-    private static StartupListener inFlightOnStart() {
+    private static StartupListener gaugesOnStart() {
         return (started, alreadyStarted) -> {
             MeterRegistry meters = MeterRegistries.find(started);
             if (meters != null) {
-                inFlight(meters, started);
+                contextGauges(meters, started);
             }
         };
     }
 
     /**
-     * Read from Camel's own count when scraped, so it costs the webhooks nothing. Held strongly: Camel
-     * builds a YAML beans entry more than once in one context (a pre-parse, then the load; a route
-     * reload again), and the first of those builds may be the one that registers it; and registered
-     * once (Micrometer warns of a second registration).
+     * The gauges read from the Camel context when scraped, so they cost the webhooks nothing: the
+     * in-flight count and readiness. Held strongly: Camel builds a YAML beans entry more than once in
+     * one context (a pre-parse, then the load; a route reload again), and the first of those builds may
+     * be the one that registers them; and registered once (Micrometer warns of a second registration).
      */
-    static void inFlight(MeterRegistry meters, CamelContext camel) {
+    static void contextGauges(MeterRegistry meters, CamelContext camel) {
         synchronized (meters) {
-            if (meters.find(IN_FLIGHT).gauge() != null) {
-                return;
+            if (meters.find(IN_FLIGHT).gauge() == null) {
+                Supplier<Number> size = () -> camel.getInflightRepository().size(RECEIVE_ROUTE);
+                Gauge.builder(IN_FLIGHT, size).strongReference(true)
+                        .description("Webhooks being processed now").register(meters);
             }
-            Supplier<Number> size = () -> camel.getInflightRepository().size(RECEIVE_ROUTE);
-            Gauge.builder(IN_FLIGHT, size).strongReference(true)
-                    .description("Webhooks being processed now").register(meters);
+            if (meters.find(READY).gauge() == null) {
+                // Prometheus can alert on readiness only through a metric: the probe's answer goes to
+                // the kubelet alone. The same checks as /observe/health/ready, run at each scrape
+                // (every 15-30 s, against the kubelet's 5 s): a readiness DOWN while the process
+                // still answers scrapes (a full disk) is seen, at no cost to any webhook.
+                Supplier<Number> ready = () -> ready(camel);
+                Gauge.builder(READY, ready).strongReference(true)
+                        .description("1 while readiness (/observe/health/ready) is UP, 0 while it is DOWN")
+                        .register(meters);
+            }
         }
+    }
+
+    /** 1 when every readiness check is UP, 0 when one is not; NaN when the context has no health checks. */
+    static double ready(CamelContext camel) {
+        HealthCheckRegistry registry = HealthCheckHelper.getHealthCheckRegistry(camel);
+        if (registry == null || !registry.isEnabled()) {
+            return Double.NaN;
+        }
+        if (!camel.isStarted()) {
+            return 0;
+        }
+        Collection<HealthCheck.Result> results = HealthCheckHelper.invokeReadiness(camel);
+        return HealthCheckHelper.isResultsUp(results, true) ? 1 : 0;
     }
 
     @Override
@@ -171,9 +207,16 @@ public class WebhookMetrics implements Processor, CamelContextAware {
         if (meters == null) {
             return false;
         }
-        inFlight(meters, context);
+        contextGauges(meters, context);
+        // Buckets (tencent_sink_seconds_bucket), for percentiles in PromQL across pods: the
+        // percentile histogram between 1 ms and the 2 s Tencent waits, plus SINK_OBJECTIVES.
         sinkTime = Timer.builder(SINK_TIME).description("Time the sink took per webhook")
-                .tag("sink", sink).register(meters);
+                .tag("sink", sink)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(TENCENT_WAITS)
+                .serviceLevelObjectives(SINK_OBJECTIVES)
+                .register(meters);
         messages = Counter.builder(MESSAGES).description("Messages handed to the sink")
                 .tag("sink", sink).register(meters);
         return true;

@@ -41,6 +41,8 @@ class GeneratorTest {
         Files.createDirectories(root.resolve(Manifests.PIPE).getParent());
         Files.copy(repo.resolve(Manifests.PIPE), root.resolve(Manifests.PIPE));
         Files.copy(repo.resolve(Manifests.README), root.resolve(Manifests.README));
+        Files.createDirectories(root.resolve(Monitoring.THRESHOLDS).getParent());
+        Files.copy(repo.resolve(Monitoring.THRESHOLDS), root.resolve(Monitoring.THRESHOLDS));
     }
 
     @Test

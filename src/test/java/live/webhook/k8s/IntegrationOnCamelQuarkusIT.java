@@ -216,6 +216,11 @@ class IntegrationOnCamelQuarkusIT {
         assertThat(metricOrZero(metrics, "tencent_webhooks_total", "outcome=\"refused\"", "reason=\"4030\"")).isEqualTo(refused + 1);
         assertThat(metricOrZero(metrics, "tencent_messages_total", "sink=\"log\"")).isEqualTo(messages + 2);
         assertThat(metricOrZero(metrics, "tencent_sink_seconds_count", "sink=\"log\"")).isPositive();
+        // What k8s/monitoring's rules read on this runtime too: the sink's buckets (p99 over the 2 s
+        // Tencent waits) and readiness, checked at the scrape through Camel's health checks.
+        assertThat(metricOrZero(metrics, "tencent_sink_seconds_bucket", "sink=\"log\"", "le=\"2.0\"")).isPositive();
+        assertThat(metricOrZero(metrics, "tencent_sink_seconds_bucket", "sink=\"log\"", "le=\"4.0\"")).isPositive();
+        assertThat(metricOrZero(metrics, "tencent_ready")).isEqualTo(1.0);
         assertNoTencentSeriesIsNaN(metrics);
     }
 

@@ -39,9 +39,10 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
  * Checks Kubernetes manifests offline, strictly: unknown fields fail.
  * <ul>
  * <li>Camel K objects (Integration, Kamelet, Pipe) against the openAPIV3Schema of the Camel K 2.10.1 CRDs
- * in src/test/resources/camel-k-v2.10.1, made strict the way the API server's field validation is (an object schema
- * with properties admits no others, unless it preserves unknown fields); their metadata against the
- * Kubernetes model.</li>
+ * in src/test/resources/camel-k-v2.10.1, and the prometheus-operator's (PrometheusRule, PodMonitor,
+ * ServiceMonitor) against its v0.93.0 CRDs in src/test/resources/prometheus-operator-v0.93.0, made strict the
+ * way the API server's field validation is (an object schema with properties admits no others, unless it
+ * preserves unknown fields); their metadata against the Kubernetes model.</li>
  * <li>Integration flows and a Kamelet's template against the Camel YAML DSL schema in camel-yaml-dsl.</li>
  * <li>A Pipe's properties against the Kamelets of k8s/kamelets it names.</li>
  * <li>Every other object against fabric8's Kubernetes model, with its catch-all additionalProperties
@@ -52,6 +53,10 @@ final class ManifestValidator {
 
     static final Path ROOT = Path.of("").toAbsolutePath();
     static final Path CRDS = ROOT.resolve(System.getProperty("k8s.schemas", "src/test/resources/camel-k-v2.10.1")).normalize();
+    static final Path MONITORING_CRDS = ROOT.resolve(System.getProperty("k8s.monitoring.schemas",
+            "src/test/resources/prometheus-operator-v0.93.0")).normalize();
+    /** The API groups whose objects are checked against the CRDs above rather than fabric8's model. */
+    static final List<String> CRD_GROUPS = List.of("camel.apache.org/", "monitoring.coreos.com/");
 
     static final ObjectMapper YAML = new YAMLMapper();
     private static final ObjectMapper STRICT = JsonMapper.builder()
@@ -78,21 +83,8 @@ final class ManifestValidator {
 
     ManifestValidator() {
         SchemaRegistry openApi = SchemaRegistry.withDialect(Dialects.getOpenApi30());
-        if (!Files.isDirectory(CRDS)) {
-            throw new IllegalStateException("no Camel K CRDs at " + CRDS + " (set -Dk8s.schemas=DIR)");
-        }
-        try (Stream<Path> files = Files.list(CRDS)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                JsonNode crd = YAML.readTree(file.toFile());
-                String group = crd.path("spec").path("group").asText();
-                String kind = crd.path("spec").path("names").path("kind").asText();
-                for (JsonNode version : crd.path("spec").path("versions")) {
-                    JsonNode schema = strict(version.path("schema").path("openAPIV3Schema").deepCopy());
-                    crdSchemas.put(group + "/" + version.path("name").asText() + "/" + kind, openApi.getSchema(schema));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Path dir : List.of(CRDS, MONITORING_CRDS)) {
+            loadCrds(openApi, dir);
         }
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
             yamlDsl = SchemaRegistry.withDialect(Dialects.getDraft4()).getSchema(new ObjectMapper().readTree(in));
@@ -111,6 +103,25 @@ final class ManifestValidator {
             for (Path file : files.filter(f -> f.toString().endsWith(".kamelet.yaml")).toList()) {
                 JsonNode kamelet = YAML.readTree(file.toFile());
                 kamelets.put(kamelet.path("metadata").path("name").asText(), kamelet);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void loadCrds(SchemaRegistry openApi, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("no CRDs at " + dir + " (set -Dk8s.schemas=DIR or -Dk8s.monitoring.schemas=DIR)");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                JsonNode crd = YAML.readTree(file.toFile());
+                String group = crd.path("spec").path("group").asText();
+                String kind = crd.path("spec").path("names").path("kind").asText();
+                for (JsonNode version : crd.path("spec").path("versions")) {
+                    JsonNode schema = strict(version.path("schema").path("openAPIV3Schema").deepCopy());
+                    crdSchemas.put(group + "/" + version.path("name").asText() + "/" + kind, openApi.getSchema(schema));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -159,10 +170,10 @@ final class ManifestValidator {
         String kind = doc.path("kind").asText();
         String what = kind + " " + doc.path("metadata").path("name").asText();
         List<String> problems = new ArrayList<>();
-        if (apiVersion.startsWith("camel.apache.org/")) {
+        if (CRD_GROUPS.stream().anyMatch(apiVersion::startsWith)) {
             Schema schema = crdSchemas.get(apiVersion + "/" + kind);
             if (schema == null) {
-                return List.of(what + ": no CRD for " + apiVersion + " " + kind + " in " + CRDS);
+                return List.of(what + ": no CRD for " + apiVersion + " " + kind + " in " + CRDS + " or " + MONITORING_CRDS);
             }
             schema.validate(doc).forEach(e -> problems.add(what + ": " + message(e)));
             problems.addAll(strictModel(what + " metadata", doc.path("metadata"), ObjectMeta.class));

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 /**
  * Generates every file under k8s/ that derives from routes/*.camel.yaml or application.properties, so
  * that the local run, the Camel K Integration, the Kamelet and the plain Deployment run one
- * definition of the routes. GeneratedManifestsTest fails when a committed file differs from what
+ * definition of the routes; and, by {@link Monitoring}, the alerting rules and the dashboard of
+ * k8s/monitoring from its thresholds. GeneratedManifestsTest fails when a committed file differs from what
  * this produces; {@value #REGENERATE} rewrites them.
  */
 public final class Manifests {
@@ -143,6 +144,8 @@ public final class Manifests {
         files.put(PIPE, withQuarkusEnvironment(PIPE, read(root, PIPE), settings));
         files.put("k8s/plain/routes-configmap.yaml", routesConfigMap(routes));
         files.put("k8s/plain/routes-checksum-patch.yaml", routesChecksumPatch(routes));
+        // The alerting rules (two forms of one definition) and the dashboard, from their thresholds.
+        files.putAll(Monitoring.generate(root));
         return files;
     }
 

@@ -32,8 +32,14 @@ class ManifestsTest {
         try (Stream<Path> files = Files.walk(K8S)) {
             return files.filter(f -> f.toString().endsWith(".yaml"))
                     .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+                    .filter(f -> !isPrometheusRulesFile(f))
                     .sorted().toList();
         }
+    }
+
+    /** A plain Prometheus rules file of k8s/monitoring: no Kubernetes object; promtool checks it (PromtoolTest). */
+    static boolean isPrometheusRulesFile(Path file) {
+        return file.getFileName().toString().endsWith(".rules.yaml");
     }
 
     static JsonNode one(String relative) throws IOException {
@@ -54,7 +60,7 @@ class ManifestsTest {
         }
         assertThat(problems).isEmpty();
         assertThat(kinds).contains("Integration", "Kamelet", "Pipe", "StatefulSet", "Service", "ConfigMap",
-                "Secret", "PodDisruptionBudget");
+                "Secret", "PodDisruptionBudget", "PrometheusRule", "PodMonitor");
     }
 
     @Test
@@ -130,6 +136,31 @@ class ManifestsTest {
         ObjectNode deployment = (ObjectNode) one("plain/statefulset.yaml");
         ((ObjectNode) deployment.path("spec")).put("replicas", "2");
         assertThat(validator.validate(deployment)).isNotEmpty();
+    }
+
+    @Test
+    void aMisspeltOrMistypedPodMonitorFieldFails() throws IOException {
+        ObjectNode monitor = (ObjectNode) one("monitoring/podmonitor-plain.yaml");
+        assertThat(validator.validate(monitor)).isEmpty();
+        ((ObjectNode) monitor.path("spec").path("podMetricsEndpoints").get(0)).put("pat", "/observe/metrics");
+        assertThat(validator.validate(monitor)).anySatisfy(p -> assertThat(p).contains("pat"));
+
+        ObjectNode mistyped = (ObjectNode) one("monitoring/podmonitor-camel-k.yaml");
+        ((ObjectNode) mistyped.path("spec").path("podMetricsEndpoints").get(0)).put("portNumber", "9876");
+        assertThat(validator.validate(mistyped)).isNotEmpty();
+    }
+
+    @Test
+    void aPrometheusRuleWithAnUnknownFieldOrABadDurationFails() throws IOException {
+        ObjectNode rule = (ObjectNode) one("monitoring/prometheus-rule.yaml");
+        assertThat(validator.validate(rule)).isEmpty();
+        ObjectNode first = (ObjectNode) rule.path("spec").path("groups").get(0).path("rules").get(0);
+        first.put("severity", "warning");
+        assertThat(validator.validate(rule)).anySatisfy(p -> assertThat(p).contains("severity"));
+
+        ObjectNode badFor = (ObjectNode) one("monitoring/prometheus-rule.yaml");
+        ((ObjectNode) badFor.path("spec").path("groups").get(0).path("rules").get(0)).put("for", "5 minutes");
+        assertThat(validator.validate(badFor)).isNotEmpty();
     }
 
     @Test

@@ -5,13 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
@@ -202,5 +209,81 @@ class WebhookMetricsTest {
 
         assertThat(webhooks(SET, "refused", "4001")).isEqualTo(1.0);
         assertThat(other.getMeters()).isEmpty();
+    }
+
+    @Test
+    void theSinkTimerHasBucketsUpToTheTwoSecondsTencentWaitsAndOneBeyond() throws Exception {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String text;
+        try (DefaultCamelContext scraped = new DefaultCamelContext()) {
+            scraped.getRegistry().bind("metricsRegistry", prometheus);
+            WebhookMetrics metrics = new WebhookMetrics();
+            metrics.setSink("kafka");
+            metrics.setCommands(SET);
+            metrics.setCamelContext(scraped);
+            for (long millis : new long[] {3, 40, 1500, 3000}) {
+                Exchange accepted = new DefaultExchange(scraped);
+                accepted.setVariable("CallbackCommand", SET);
+                accepted.setVariable("Outcome", "accepted");
+                accepted.setVariable("MessageCount", 1);
+                accepted.setVariable("SinkStartedAt", System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(millis));
+                metrics.process(accepted);
+            }
+            text = prometheus.scrape();
+        }
+
+        // histogram_quantile needs the buckets; a p99 over 2 s needs a finite boundary above 2 s.
+        assertThat(bucket(text, "2.0")).isEqualTo(3.0);
+        assertThat(bucket(text, "4.0")).isEqualTo(4.0);
+        assertThat(bucket(text, "1.0")).isEqualTo(2.0);
+        assertThat(bucket(text, "0.001")).isZero();
+        assertThat(bucket(text, "+Inf")).isEqualTo(4.0);
+        assertThat(text).contains("tencent_sink_seconds_count{sink=\"kafka\"} 4")
+                .contains("tencent_sink_seconds_max{sink=\"kafka\"}");
+        // Between 1 ms and the maximum expected 2 s, plus the objectives: tens of series, not hundreds.
+        assertThat(text.lines().filter(l -> l.startsWith("tencent_sink_seconds_bucket")).count()).isBetween(20L, 80L);
+    }
+
+    /** The count of the kafka sink's bucket whose upper bound is le, whatever order the labels are in. */
+    static double bucket(String text, String le) {
+        double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+        return text.lines().filter(l -> l.startsWith("tencent_sink_seconds_bucket{") && l.contains("sink=\"kafka\""))
+                .filter(l -> {
+                    String value = l.substring(l.indexOf("le=\"") + 4);
+                    value = value.substring(0, value.indexOf('"'));
+                    return (value.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(value)) == bound;
+                })
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no bucket le=" + le + " in\n" + text));
+    }
+
+    @Test
+    void theReadyGaugeIsOneWhileEveryReadinessCheckIsUpAndZeroWhileOneIsDown() throws Exception {
+        AtomicBoolean writable = new AtomicBoolean(true);
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        assertThat(registry).as("Camel's health check registry").isNotNull();
+        registry.register(new AbstractHealthCheck("tencent", "test-sink") {
+            @Override
+            protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+                if (writable.get()) {
+                    builder.up();
+                } else {
+                    builder.down();
+                }
+            }
+        });
+        metrics();
+        Gauge ready = meters.find("tencent.ready").gauge();
+        assertThat(ready).isNotNull();
+        assertThat(ready.getId().getDescription()).contains("/observe/health/ready");
+        assertThat(ready.value()).as("before the context started").isZero();
+
+        context.start();
+        assertThat(ready.value()).isEqualTo(1.0);
+        writable.set(false);
+        assertThat(ready.value()).isZero();
+        writable.set(true);
+        assertThat(ready.value()).isEqualTo(1.0);
+        assertThat(meters.find("tencent.ready").gauges()).hasSize(1);
     }
 }
