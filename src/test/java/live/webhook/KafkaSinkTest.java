@@ -196,6 +196,33 @@ class KafkaSinkTest {
                 String.valueOf(service.context().getVariable("global:spoolEmpty"))));
     }
 
+    /**
+     * More spooled messages than one poll of spool-drain takes (500): a key's records still come out in
+     * the order the webhooks came in, the next poll's after this one's.
+     */
+    @Test
+    void aKeysRecordsKeepTheirOrderAcrossPollsOfALargeSpool() throws Exception {
+        int webhooks = 1200;
+        kafka.stop();
+        try {
+            for (int i = 0; i < webhooks; i++) {
+                post("large-spool-room", Map.of("Key", "k", "Value", String.valueOf(i)));
+            }
+            assertThat(spooled()).hasSize(webhooks);
+        } finally {
+            kafka.start();
+        }
+        List<Object> order = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : recordsOf("large-spool-room", webhooks)) {
+            order.add(JSON.readValue(record.value(), Map.class).get("Value"));
+        }
+        assertThat(order).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, webhooks).mapToObj(String::valueOf).toList());
+        await().atMost(Duration.ofSeconds(30)).until(() -> spooled().isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(
+                String.valueOf(service.context().getVariable("global:spoolEmpty"))));
+    }
+
     HttpResponse<String> post(String roomId, Map<String, Object>... metadata) throws Exception {
         HttpResponse<String> response = service.post(query(SET),
                 JSON.writeValueAsString(LogSinkTest.webhook(SET, roomId, List.of(metadata))));
