@@ -17,9 +17,8 @@ import org.slf4j.LoggerFactory;
  * <p>At start-up, when the spool holds messages an earlier run left (a pod that was killed or stopped
  * during a Kafka outage, and this one took over its volume): how many, and how long the oldest has
  * waited. At shutdown, after Camel's shutdown strategy let spool-drain finish the poll under way (the
- * whole spool, while Kafka takes it)
- * (shutdownRunningTask CompleteAllTasks) and stopped every route: how many messages are left on the
- * volume for the next run. A route reload starts and stops the route too, with no run ending: it logs
+ * whole spool, while Kafka takes it; shutdownRunningTask CompleteAllTasks) and stopped every route:
+ * how many messages are left on the volume for the next run. A route reload starts and stops the route too, with no run ending: it logs
  * nothing then.
  */
 public class SpoolLifecycle extends RoutePolicySupport {
