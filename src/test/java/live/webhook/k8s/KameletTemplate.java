@@ -34,7 +34,7 @@ import org.apache.camel.support.PatternHelper;
  * noErrorHandler, or any other routeConfiguration feature, cannot be expressed and fails.</li>
  * <li>Node ids are dropped: one sub-route inlined twice would otherwise repeat its ids, and every
  * instance of a Kamelet is a route of its own.</li>
- * <li>A {@code process} step that names a bean of the routes' {@code beans} entries becomes a step that
+ * <li>A {@code process} step (or a {@code ref} predicate) that names a bean of the routes' {@code beans} entries becomes a step that
  * names a template bean of the Kamelet ({@code ref: "{{name}}"}, the way the Kamelet catalogue refers
  * to its own Java processors), declared as {@code type: "#class:..."} with the bean's properties,
  * whose placeholders become the Kamelet's parameters. The beans of {@value #SERVICE_METRICS_FILE} (the
@@ -298,6 +298,12 @@ final class KameletTemplate {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 String key = String.valueOf(e.getKey());
                 if ("id".equals(key)) {
+                    continue;
+                }
+                // A predicate bean of the routes (filter: ref:, when: ref:) becomes a template bean too.
+                if ("ref".equals(key) && routeBeans.containsKey(String.valueOf(e.getValue()))
+                        && !leftOut.contains(String.valueOf(e.getValue()))) {
+                    out.put(key, templateBean(String.valueOf(e.getValue()), routeBeans.get(String.valueOf(e.getValue()))));
                     continue;
                 }
                 if ("steps".equals(key) && e.getValue() instanceof List<?>) {

@@ -1,0 +1,55 @@
+package live.webhook.receive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The SdkAppid and CallbackCommand filters. */
+class ChecksTest {
+
+    final DefaultCamelContext camel = new DefaultCamelContext();
+
+    @AfterEach
+    void close() {
+        camel.stop();
+    }
+
+    Exchange with(String variable, Object value) {
+        Exchange exchange = new DefaultExchange(camel);
+        if (value != null) {
+            exchange.setVariable(variable, value);
+        }
+        return exchange;
+    }
+
+    @Test
+    void onlyTheListedSdkAppidsAreAccepted() {
+        SdkAppids notAccepted = new SdkAppids();
+        notAccepted.setAccepted(" 1400000002, 1400000001 ,");
+        assertThat(notAccepted.getAccepted()).containsExactlyInAnyOrder("1400000001", "1400000002");
+        assertThat(notAccepted.matches(with("SdkAppid", "1400000001"))).isFalse();
+        assertThat(notAccepted.matches(with("SdkAppid", "1400000002"))).isFalse();
+        for (Object refused : new Object[] {"140000000", "1400000002,1400000001", "", " 1400000001", null,
+            List.of("1400000001", "1400000001")}) {
+            assertThat(notAccepted.matches(with("SdkAppid", refused))).as("%s", refused).isTrue();
+        }
+    }
+
+    @Test
+    void onlyTheListedCommandsAreRouted() {
+        CallbackCommands notRouted = new CallbackCommands();
+        notRouted.setRouted("Live.CallbackAfterSetMetadata, Live.CallbackAfterDelMetadata");
+        assertThat(notRouted.matches(with("CallbackCommand", "Live.CallbackAfterSetMetadata"))).isFalse();
+        assertThat(notRouted.matches(with("CallbackCommand", "Live.CallbackAfterDelMetadata"))).isFalse();
+        for (Object other : new Object[] {"Live.CallbackAfterCreateRoom", "live.callbackaftersetmetadata", null,
+            List.of("Live.CallbackAfterSetMetadata", "Live.CallbackAfterSetMetadata")}) {
+            assertThat(notRouted.matches(with("CallbackCommand", other))).as("%s", other).isTrue();
+        }
+    }
+}
