@@ -2,7 +2,9 @@ package live.webhook.kafka;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,8 +16,8 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultMessage;
 
 /**
- * Turns one message (or its CloudEvent) into the Kafka record camel-kafka sends: the key, the value
- * and the headers of the README's Kafka section.
+ * Turns messages (or their CloudEvents) into the Kafka records camel-kafka sends, each a Camel
+ * message with the key, the value and the headers of the README's Kafka section.
  *
  * <ul>
  * <li>Key: [RoomId, Key] as a JSON array, which cannot be ambiguous: ("a/b","c") and ("a","b/c") give
@@ -50,11 +52,30 @@ public class KafkaRecord implements Processor {
         return JSON.writeValueAsString(Arrays.asList(message.get("RoomId"), message.get("Key")));
     }
 
+    /**
+     * The body, one message (a Map) or the List of a webhook's messages, becomes the List of their
+     * records, in order: one exchange carries all of a webhook's records, which camel-kafka sends at
+     * once (batchWithIndividualHeaders) and acknowledges together.
+     */
     @Override
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) throws JsonProcessingException {
-        Message record = exchange.getMessage();
-        Map<String, Object> event = record.getBody(Map.class);
+        Object body = exchange.getMessage().getBody();
+        List<Message> records;
+        if (body instanceof List<?> messages) {
+            records = new ArrayList<>(messages.size());
+            for (Object message : messages) {
+                records.add(record(exchange, (Map<String, Object>) message));
+            }
+        } else {
+            records = List.of(record(exchange, exchange.getMessage().getBody(Map.class)));
+        }
+        exchange.getMessage().setBody(records);
+    }
+
+    /** The record of one message (or its CloudEvent): key, value and headers as camel-kafka reads them. */
+    static Message record(Exchange exchange, Map<String, Object> event) throws JsonProcessingException {
+        Message record = new DefaultMessage(exchange.getContext());
         Map<String, Object> message = CloudEvents.message(event);
         boolean cloudEvent = message != event;
         record.setHeader(KEY, key(message));
@@ -93,16 +114,10 @@ public class KafkaRecord implements Processor {
         if (traceState != null) {
             record.setHeader("tracestate", traceState);
         }
-        if (deleted && record.getClass() != DefaultMessage.class) {
-            // A specialised message (the spool's file message) creates its body again when it is
-            // null: a tombstone would go out as the spool file's content. Carry the headers over to a
-            // plain message, as Camel's own setBody does.
-            DefaultMessage tombstone = new DefaultMessage(exchange.getContext());
-            tombstone.copyFromWithNewBody(record, null);
-            exchange.setMessage(tombstone);
-        } else {
-            record.setBody(deleted ? null : JSON.writeValueAsBytes(message));
-        }
+        // A plain message of its own: a specialised one (the spool's file message) would create its
+        // body again when it is null, and a tombstone would go out as the spool file's content.
+        record.setBody(deleted ? null : JSON.writeValueAsBytes(message));
+        return record;
     }
 
     /**

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import live.webhook.cloudevents.CloudEvents;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
@@ -35,11 +37,34 @@ class KafkaRecordTest {
         return m;
     }
 
+    /** The one record KafkaRecord makes of a message, as the message of an exchange. */
     Exchange record(Map<String, Object> body) throws Exception {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setBody(body);
+        return recordOf(exchange);
+    }
+
+    static Exchange recordOf(Exchange exchange) throws Exception {
         new KafkaRecord().process(exchange);
-        return exchange;
+        List<?> records = exchange.getMessage().getBody(List.class);
+        assertThat(records).singleElement().isInstanceOf(Message.class);
+        Exchange record = new DefaultExchange(exchange.getContext());
+        record.setMessage((Message) records.get(0));
+        return record;
+    }
+
+    @Test
+    void aWebhooksMessagesBecomeItsRecordsInOrder() throws Exception {
+        Exchange exchange = new DefaultExchange(camel);
+        Map<String, Object> second = message("Live.CallbackAfterSetMetadata", "w", 2);
+        second.put("Key", "d");
+        exchange.getMessage().setBody(List.of(message("Live.CallbackAfterSetMetadata", "v", 1), second));
+        new KafkaRecord().process(exchange);
+        List<?> records = exchange.getMessage().getBody(List.class);
+        assertThat(records).hasSize(2).allSatisfy(r -> assertThat(r).isInstanceOf(Message.class));
+        assertThat(((Message) records.get(0)).getHeader("kafka.KEY")).isEqualTo("[\"a/b\",\"c\"]");
+        assertThat(((Message) records.get(1)).getHeader("kafka.KEY")).isEqualTo("[\"a/b\",\"d\"]");
+        assertThat(new String(((Message) records.get(1)).getBody(byte[].class), StandardCharsets.UTF_8)).contains("\"Value\":\"w\"");
     }
 
     @Test
@@ -87,9 +112,9 @@ class KafkaRecordTest {
             }
         });
         exchange.getMessage().setBody(message("Live.CallbackAfterDelMetadata", null, 1));
-        new KafkaRecord().process(exchange);
-        assertThat(exchange.getMessage().getBody()).isNull();
-        assertThat(exchange.getMessage().getHeaders()).containsEntry("kafka.KEY", "[\"a/b\",\"c\"]")
+        Exchange record = recordOf(exchange);
+        assertThat(record.getMessage().getBody()).isNull();
+        assertThat(record.getMessage().getHeaders()).containsEntry("kafka.KEY", "[\"a/b\",\"c\"]")
                 .containsEntry("CallbackCommand", "Live.CallbackAfterDelMetadata");
     }
 
@@ -102,8 +127,7 @@ class KafkaRecordTest {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setVariable("TraceParent", TRACE);
         exchange.getMessage().setBody(message("Live.CallbackAfterSetMetadata", "v", 1));
-        new KafkaRecord().process(exchange);
-        assertThat(exchange.getMessage().getHeaders()).containsEntry("traceparent", TRACE).doesNotContainKey("tracestate");
+        assertThat(recordOf(exchange).getMessage().getHeaders()).containsEntry("traceparent", TRACE).doesNotContainKey("tracestate");
     }
 
     @Test
