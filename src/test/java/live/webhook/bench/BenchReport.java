@@ -32,6 +32,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *       where {@code wrk} is what {@code bench/wrk/report.lua} printed.</li>
  *   <li>{@code {"type":"open","process":...,"scenario":...,"records_in_topic":...,"open":{...}}} from {@link OpenLoopLoad}.</li>
  *   <li>{@code {"type":"producer-perf",...}} from Kafka's ProducerPerformance.</li>
+ *   <li>{@code {"type":"startup","name":...,"what":...,"runs_ms":[...],"rss_kb":...}}: repeated starts of one
+ *       command line, without ({@code service-log}) and with ({@code service-log-appcds}) the image's AppCDS archive.</li>
+ *   <li>{@code {"type":"appcds","archive_kb":...}}: the archive's size.</li>
  * </ul>
  *
  * <p>Usage: {@code java -cp ... live.webhook.bench.BenchReport RUN_DIR OUTPUT_BASE} writes
@@ -44,9 +47,12 @@ public final class BenchReport {
     // The targets, as bench/README.md states them.
     static final double KAFKA_WEBHOOKS_PER_S = 6_000;
     static final double KAFKA_RECORDS_PER_S = 12_000;
-    static final double MIN_RATIO = 0.25;
+    static final double KAFKA_MIN_RATIO = 0.35;
+    static final double KAFKA_STRETCH_RATIO = 0.5;
+    static final double LOG_MIN_RATIO = 0.5;
     static final double HALF_PEAK_P99_MS = 20;
     static final double STARTUP_MS = 1_500;
+    static final double STARTUP_APPCDS_MS = 1_000;
     static final double RSS_MB = 300;
 
     private final Properties meta;
@@ -54,6 +60,8 @@ public final class BenchReport {
     private final List<ObjectNode> wrk = new ArrayList<>();
     private final List<ObjectNode> open = new ArrayList<>();
     private ObjectNode producerPerf;
+    private final Map<String, ObjectNode> startups = new LinkedHashMap<>();
+    private ObjectNode appCds;
 
     private BenchReport(Properties meta) {
         this.meta = meta;
@@ -86,6 +94,8 @@ public final class BenchReport {
             case "wrk" -> wrk.add(derivedWrk(record));
             case "open" -> open.add(record);
             case "producer-perf" -> producerPerf = record;
+            case "startup" -> startups.put(record.path("name").asText(), derivedStartup(record));
+            case "appcds" -> appCds = record;
             default -> { }
         }
     }
@@ -118,6 +128,19 @@ public final class BenchReport {
         return r;
     }
 
+    /** Adds the median and the fastest of the runs. */
+    private static ObjectNode derivedStartup(ObjectNode r) {
+        List<Double> runs = new ArrayList<>();
+        r.path("runs_ms").forEach(n -> runs.add(n.asDouble()));
+        runs.sort(null);
+        if (!runs.isEmpty()) {
+            int n = runs.size();
+            r.put("median_ms", n % 2 == 1 ? runs.get(n / 2) : (runs.get(n / 2 - 1) + runs.get(n / 2)) / 2);
+            r.put("min_ms", runs.get(0));
+        }
+        return r;
+    }
+
     private ObjectNode json() {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode m = root.putObject("meta");
@@ -130,6 +153,11 @@ public final class BenchReport {
         open.forEach(o::add);
         if (producerPerf != null) {
             root.set("producer_perf", producerPerf);
+        }
+        ArrayNode st = root.putArray("startup");
+        startups.values().forEach(st::add);
+        if (appCds != null) {
+            root.set("appcds", appCds);
         }
         ObjectNode ratios = root.putObject("ratios");
         for (String label : labels()) {
@@ -195,10 +223,11 @@ public final class BenchReport {
                 records == null ? "n/a" : fmt0(records) + (missing == 0 ? ", none missing" : ", " + missing + " missing"));
         Double baseKafka = rate("baseline-kafka");
         Double kr = kafkaRate == null || baseKafka == null || baseKafka == 0 ? null : kafkaRate / baseKafka;
-        target(list, "Kafka sink vs baseline (b) kafka", ">= 0.25x", kr, kr == null ? null : kr >= MIN_RATIO, fmtX(kr));
+        target(list, "Kafka sink vs baseline (b) kafka", ">= 0.35x (stretch 0.5x)", kr, kr == null ? null : kr >= KAFKA_MIN_RATIO,
+                fmtX(kr) + (kr != null && kr >= KAFKA_STRETCH_RATIO ? " (stretch met)" : ""));
         Double baseLog = rate("baseline-log");
         Double lr = logRate == null || baseLog == null || baseLog == 0 ? null : logRate / baseLog;
-        target(list, "Log sink vs baseline (b) log", ">= 0.25x", lr, lr == null ? null : lr >= MIN_RATIO, fmtX(lr));
+        target(list, "Log sink vs baseline (b) log", ">= 0.5x", lr, lr == null ? null : lr >= LOG_MIN_RATIO, fmtX(lr));
         for (String sink : List.of("log", "kafka")) {
             ObjectNode half = openOf(prefix + "-" + sink);
             Double p99 = half == null ? null : half.path("open").path("p99_ms").asDouble();
@@ -209,15 +238,23 @@ public final class BenchReport {
                     half == null ? "n/a" : fmt1(p99) + " ms at " + fmt0(half.path("open").path("rate").asDouble()) + "/s"
                             + (clean ? "" : ", with errors"));
         }
-        // The floor: the same jar, settings and JVM with one route that only answers OK (bench/floor/).
-        ObjectNode floor = processes.get("floor-ok");
-        String startupGoal = floor != null && floor.hasNonNull("startup_ms")
-                ? "<= 1.5 s (floor " + fmt2(floor.path("startup_ms").asDouble() / 1000) + " s)" : "<= 1.5 s";
-        for (String sink : List.of("log", "kafka")) {
-            ObjectNode proc = processes.get(prefix + "-" + sink);
-            Double startup = proc == null || !proc.hasNonNull("startup_ms") ? null : proc.path("startup_ms").asDouble();
-            target(list, "Start-up to first answered webhook, " + sink + " sink", startupGoal, startup,
-                    startup == null ? null : startup <= STARTUP_MS, startup == null ? "n/a" : fmt2(startup / 1000) + " s");
+        // Start-up: the median of repeated starts where the run has them (the current service), else the one
+        // start of its throughput phase; beside the floor, the same jar with one route that only answers OK.
+        for (boolean appCdsArchive : List.of(false, true)) {
+            String suffix = appCdsArchive ? "-appcds" : "";
+            double goal = appCdsArchive ? STARTUP_APPCDS_MS : STARTUP_MS;
+            Double floor = startupOf("floor-ok" + suffix, appCdsArchive ? null : processes.get("floor-ok"));
+            String startupGoal = "<= " + fmt1(goal / 1000) + " s" + (floor == null ? "" : " (floor " + fmt2(floor / 1000) + " s)");
+            for (String sink : List.of("log", "kafka")) {
+                ObjectNode series = startups.get(prefix + "-" + sink + suffix);
+                if (appCdsArchive && series == null) {
+                    continue;
+                }
+                Double startup = startupOf(prefix + "-" + sink + suffix, appCdsArchive ? null : processes.get(prefix + "-" + sink));
+                target(list, "Start-up to first answered webhook, " + sink + " sink" + (appCdsArchive ? ", the image's AppCDS archive" : ""),
+                        startupGoal, startup, startup == null ? null : startup <= goal,
+                        startup == null ? "n/a" : fmt2(startup / 1000) + " s" + (series == null ? "" : " (median of " + series.path("runs_ms").size() + ")"));
+            }
         }
         Double rss = null;
         String worst = null;
@@ -233,6 +270,15 @@ public final class BenchReport {
         target(list, "Peak RSS (VmHWM), largest service process", "< 300 MB", rss, rss == null ? null : rss < RSS_MB,
                 rss == null ? "n/a" : fmt0(rss) + " MB (" + worst + ")");
         return list;
+    }
+
+    /** The median of the start-up series of that name, else the single start of the process given. */
+    private Double startupOf(String series, ObjectNode process) {
+        ObjectNode s = startups.get(series);
+        if (s != null && s.hasNonNull("median_ms")) {
+            return s.path("median_ms").asDouble();
+        }
+        return process == null || !process.hasNonNull("startup_ms") ? null : process.path("startup_ms").asDouble();
     }
 
     private static void target(ArrayNode list, String name, String goal, Double value, Boolean pass, String shown) {
@@ -339,6 +385,26 @@ public final class BenchReport {
             md.append("| ").append(p.path("name").asText()).append(" | ").append(p.path("what").asText()).append(" | ")
                     .append(p.hasNonNull("startup_ms") ? fmt2(p.path("startup_ms").asDouble() / 1000) + " s" : "n/a").append(" | ")
                     .append(p.hasNonNull("rss_kb") ? fmt0(p.path("rss_kb").asDouble() * 1024 / 1e6) + " MB" : "n/a").append(" |\n");
+        }
+
+        if (!startups.isEmpty()) {
+            md.append("\n## Start-up, repeated\n\n");
+            md.append("Each command line started ").append(startups.values().iterator().next().path("runs_ms").size())
+                    .append(" times, one after the other, from just before `java` until the first 200 answer to a real webhook. ")
+                    .append("With the archive: made by `k8s/plain/appcds-archive.sh` as `k8s/plain/Dockerfile` makes it, then ")
+                    .append("`-XX:SharedArchiveFile=<it> -Xshare:on` (a start that cannot map it fails)")
+                    .append(appCds == null ? "" : "; archive " + fmt0(appCds.path("archive_kb").asDouble() / 1024) + " MiB")
+                    .append(".\n\n");
+            md.append("| Command line | What | Median | Fastest | Runs (ms) | Peak RSS of the last |\n| --- | --- | ---: | ---: | --- | ---: |\n");
+            for (ObjectNode st : startups.values()) {
+                List<String> runs = new ArrayList<>();
+                st.path("runs_ms").forEach(n -> runs.add(String.valueOf(n.asLong())));
+                md.append("| ").append(st.path("name").asText()).append(" | ").append(st.path("what").asText()).append(" | ")
+                        .append(st.hasNonNull("median_ms") ? fmt2(st.path("median_ms").asDouble() / 1000) + " s" : "n/a").append(" | ")
+                        .append(st.hasNonNull("min_ms") ? fmt2(st.path("min_ms").asDouble() / 1000) + " s" : "n/a").append(" | ")
+                        .append(String.join(", ", runs)).append(" | ")
+                        .append(st.hasNonNull("rss_kb") ? fmt0(st.path("rss_kb").asDouble() * 1024 / 1e6) + " MB" : "n/a").append(" |\n");
+            }
         }
 
         md.append("\n## Service / baseline (webhooks/s, 2-key SetMetadata, wrk)\n\n| Ratio |");
