@@ -51,7 +51,7 @@ public final class CloudEvents {
         shared.put("source", "/tencent/live/" + sdkAppid);
         shared.put("type", set ? TYPE_SET : TYPE_DELETED);
         if (eventTime instanceof Long || eventTime instanceof Integer) {
-            shared.put("time", RFC_3339.format(Instant.ofEpochMilli(((Number) eventTime).longValue())));
+            shared.put("time", rfc3339(((Number) eventTime).longValue()));
         }
         shared.put("datacontenttype", "application/json");
         shared.put("sdkappid", sdkAppid);
@@ -61,6 +61,37 @@ public final class CloudEvents {
             shared.put("tracestate", traceState);
         }
         return shared;
+    }
+
+    /** Years 0000 to 9999 in milliseconds since the epoch: the times {@link #rfc3339} writes itself. */
+    private static final long FIRST_MILLI_OF_YEAR_10000 = 253_402_300_800_000L;
+
+    /**
+     * Unix milliseconds as RFC 3339 UTC with milliseconds (yyyy-MM-dd'T'HH:mm:ss.SSS'Z'), as
+     * DateTimeFormatter writes it, without its per-call parsing of fields: every webhook has one.
+     * Times before 1970 or after 9999 go through the formatter.
+     */
+    static String rfc3339(long millis) {
+        if (millis < 0 || millis >= FIRST_MILLI_OF_YEAR_10000) {
+            return RFC_3339.format(Instant.ofEpochMilli(millis));
+        }
+        java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), 0, ZoneOffset.UTC);
+        char[] c = "0000-00-00T00:00:00.000Z".toCharArray();
+        digits(c, 0, 4, t.getYear());
+        digits(c, 5, 2, t.getMonthValue());
+        digits(c, 8, 2, t.getDayOfMonth());
+        digits(c, 11, 2, t.getHour());
+        digits(c, 14, 2, t.getMinute());
+        digits(c, 17, 2, t.getSecond());
+        digits(c, 20, 3, (int) Math.floorMod(millis, 1000));
+        return new String(c);
+    }
+
+    private static void digits(char[] into, int at, int width, int value) {
+        for (int i = at + width - 1; i >= at; i--) {
+            into[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** The event of one message: specversion, id, the shared attributes, the message as data. */

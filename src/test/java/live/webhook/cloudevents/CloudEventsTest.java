@@ -36,6 +36,22 @@ class CloudEventsTest {
     }
 
     @Test
+    void theTimeIsWrittenAsTheRfc3339FormatterWritesIt() {
+        java.time.format.DateTimeFormatter formatter = java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        long[] edges = {0, 1, 999, 1000, 1739965885831L, 1739965885000L, 951782400000L, 4107542399999L,
+            253402300799999L, 253402300800000L, -1, -62135596800000L, Long.MAX_VALUE / 1000};
+        for (long millis : edges) {
+            assertThat(CloudEvents.rfc3339(millis)).as("%d", millis).isEqualTo(formatter.format(java.time.Instant.ofEpochMilli(millis)));
+        }
+        for (int i = 0; i < 100_000; i++) {
+            long millis = random.nextLong(-100_000_000_000_000L, 300_000_000_000_000L);
+            assertThat(CloudEvents.rfc3339(millis)).as("%d", millis).isEqualTo(formatter.format(java.time.Instant.ofEpochMilli(millis)));
+        }
+    }
+
+    @Test
     void theIdIsReproducibleFromTheMessageByAnyJcsImplementation() throws Exception {
         for (Object operator : new Object[] {"brennanli", new BigDecimal("1E+7"), new BigDecimal("1.50"), -0.0, 1e21,
                 "caf\u00e9 \u5024 \uD83D\uDE00", Map.of("b", 1, "a", new BigDecimal("2.50")), null, true}) {

@@ -52,4 +52,14 @@ class ChecksTest {
             assertThat(notRouted.matches(with("CallbackCommand", other))).as("%s", other).isTrue();
         }
     }
+
+    @Test
+    void aCallbackCommandThatIsMissingEmptyOrBlankIsMissing() {
+        MissingCallbackCommand missing = new MissingCallbackCommand();
+        assertThat(missing.matches(with("CallbackCommand", null))).isTrue();
+        assertThat(missing.matches(with("CallbackCommand", ""))).isTrue();
+        assertThat(missing.matches(with("CallbackCommand", " \t"))).isTrue();
+        assertThat(missing.matches(with("CallbackCommand", "Live.CallbackAfterSetMetadata"))).isFalse();
+        assertThat(missing.matches(with("CallbackCommand", List.of("a", "a")))).isFalse();
+    }
 }
