@@ -45,7 +45,6 @@ exec kamel run --name tencent-live-webhook \
   -d camel:file \
   -d camel:jackson \
   -d camel:kafka \
-  -d camel:micrometer \
   -d camel:observability-services \
   -d camel:platform-http \
   -d camel:timer \
