@@ -262,20 +262,26 @@ class ContractTest {
 
     @Test
     void webhookAnswersCoverEveryErrorCodeOfTheRoutes() throws Exception {
-        // The routes set an ErrorCode as a constant ({expression: "4050"}), the checks of the body's
-        // fields in Java (refuse(exchange, 4003, ...), refuse(exchange, set ? 4005 : 4006, ...)).
+        // The routes set an ErrorCode as a constant ({expression: "4030"}), the checks of the body's
+        // fields in Java (refuse(exchange, 4003, ...), refuse(exchange, set ? 4005 : 4006, ...)) ...
         Set<Integer> routeCodes = new TreeSet<>();
         Matcher code = Pattern.compile("expression: \"(\\d{4})\"")
                 .matcher(Files.readString(Path.of("routes/webhook.camel.yaml")));
         while (code.find()) {
             routeCodes.add(Integer.valueOf(code.group(1)));
         }
-        Matcher refusal = Pattern.compile("refuse\\(exchange, ([^,]+),")
-                .matcher(Files.readString(Path.of("src/main/java/live/webhook/messages/WebhookMessages.java")));
-        while (refusal.find()) {
-            Matcher digits = Pattern.compile("\\d{4}").matcher(refusal.group(1));
-            while (digits.find()) {
-                routeCodes.add(Integer.valueOf(digits.group()));
+        // ... and the receive checks in Java (live.webhook.receive: refuse(exchange, 4050, ...)).
+        List<Path> checks = new java.util.ArrayList<>(List.of(Path.of("src/main/java/live/webhook/messages/WebhookMessages.java")));
+        try (java.util.stream.Stream<Path> receive = Files.list(Path.of("src/main/java/live/webhook/receive"))) {
+            receive.sorted().forEach(checks::add);
+        }
+        for (Path check : checks) {
+            Matcher refusal = Pattern.compile("refuse\\(exchange, ([^,]+),").matcher(Files.readString(check));
+            while (refusal.find()) {
+                Matcher digits = Pattern.compile("\\d{4}").matcher(refusal.group(1));
+                while (digits.find()) {
+                    routeCodes.add(Integer.valueOf(digits.group()));
+                }
             }
         }
         assertThat(routeCodes).contains(4001, 4006, 4013, 5000);
