@@ -2,9 +2,7 @@ package live.webhook.cloudevents;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -26,8 +24,6 @@ public final class CloudEvents {
     /** The attributes of Kafka's binary content mode (ce_ + name), in the contract's order. */
     public static final String[] HEADER_ATTRIBUTES = {"specversion", "id", "source", "type", "time", "sdkappid", "roomid"};
 
-    private static final DateTimeFormatter RFC_3339 =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
@@ -43,15 +39,16 @@ public final class CloudEvents {
     /**
      * The attributes all events of one webhook have, in the contract's order after the id: source,
      * type, time (EventTime in milliseconds as RFC 3339 UTC, absent when EventTime is not a whole
-     * number), datacontenttype, the sdkappid and roomid extensions, the trace context.
+     * number or falls outside the years 0000 to 9999), datacontenttype, the sdkappid and roomid extensions, the trace context.
      */
     public static Map<String, Object> shared(String sdkAppid, String roomId, boolean set, Object eventTime,
             String traceParent, String traceState) {
         Map<String, Object> shared = new LinkedHashMap<>(16);
         shared.put("source", "/tencent/live/" + sdkAppid);
         shared.put("type", set ? TYPE_SET : TYPE_DELETED);
-        if (eventTime instanceof Long || eventTime instanceof Integer) {
-            shared.put("time", rfc3339(((Number) eventTime).longValue()));
+        String time = eventTime instanceof Long || eventTime instanceof Integer ? rfc3339(((Number) eventTime).longValue()) : null;
+        if (time != null) {
+            shared.put("time", time);
         }
         shared.put("datacontenttype", "application/json");
         shared.put("sdkappid", sdkAppid);
@@ -63,17 +60,19 @@ public final class CloudEvents {
         return shared;
     }
 
-    /** Years 0000 to 9999 in milliseconds since the epoch: the times {@link #rfc3339} writes itself. */
-    private static final long FIRST_MILLI_OF_YEAR_10000 = 253_402_300_800_000L;
+    /** 0000-01-01T00:00:00.000Z and 10000-01-01T00:00:00.000Z in Unix milliseconds: RFC 3339's years. */
+    static final long FIRST_MILLI_OF_YEAR_0 = -62_167_219_200_000L;
+    static final long FIRST_MILLI_OF_YEAR_10000 = 253_402_300_800_000L;
 
     /**
-     * Unix milliseconds as RFC 3339 UTC with milliseconds (yyyy-MM-dd'T'HH:mm:ss.SSS'Z'), as
-     * DateTimeFormatter writes it, without its per-call parsing of fields: every webhook has one.
-     * Times before 1970 or after 9999 go through the formatter.
+     * Unix milliseconds as RFC 3339 UTC with milliseconds (yyyy-MM-dd'T'HH:mm:ss.SSS'Z'), written
+     * without a formatter's per-call work, since every webhook has one; null outside the years 0000 to
+     * 9999, which RFC 3339 cannot write (a formatter would give "+10000-..." there, and the event
+     * would not be a valid CloudEvent).
      */
     static String rfc3339(long millis) {
-        if (millis < 0 || millis >= FIRST_MILLI_OF_YEAR_10000) {
-            return RFC_3339.format(Instant.ofEpochMilli(millis));
+        if (millis < FIRST_MILLI_OF_YEAR_0 || millis >= FIRST_MILLI_OF_YEAR_10000) {
+            return null;
         }
         java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), 0, ZoneOffset.UTC);
         char[] c = "0000-00-00T00:00:00.000Z".toCharArray();

@@ -36,19 +36,25 @@ class CloudEventsTest {
     }
 
     @Test
-    void theTimeIsWrittenAsTheRfc3339FormatterWritesIt() {
+    void theTimeIsRfc3339AsAFormatterWritesItWithinTheYearsRfc3339Has() {
         java.time.format.DateTimeFormatter formatter = java.time.format.DateTimeFormatter
-                .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
         java.util.SplittableRandom random = new java.util.SplittableRandom();
-        long[] edges = {0, 1, 999, 1000, 1739965885831L, 1739965885000L, 951782400000L, 4107542399999L,
-            253402300799999L, 253402300800000L, -1, -62135596800000L, Long.MAX_VALUE / 1000};
+        long[] edges = {0, 1, 999, 1000, -1, -1000, -1001, 1739965885831L, 1739965885000L, 951782400000L, 4107542399999L,
+            253402300799999L, CloudEvents.FIRST_MILLI_OF_YEAR_0, -62135596800000L};
         for (long millis : edges) {
             assertThat(CloudEvents.rfc3339(millis)).as("%d", millis).isEqualTo(formatter.format(java.time.Instant.ofEpochMilli(millis)));
         }
         for (int i = 0; i < 100_000; i++) {
-            long millis = random.nextLong(-100_000_000_000_000L, 300_000_000_000_000L);
+            long millis = random.nextLong(CloudEvents.FIRST_MILLI_OF_YEAR_0, CloudEvents.FIRST_MILLI_OF_YEAR_10000);
             assertThat(CloudEvents.rfc3339(millis)).as("%d", millis).isEqualTo(formatter.format(java.time.Instant.ofEpochMilli(millis)));
         }
+        // Outside RFC 3339's years (a formatter writes +10000-01-01T00:00:00.000Z): no time.
+        for (long millis : new long[] {CloudEvents.FIRST_MILLI_OF_YEAR_10000, CloudEvents.FIRST_MILLI_OF_YEAR_0 - 1, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            assertThat(CloudEvents.rfc3339(millis)).as("%d", millis).isNull();
+        }
+        assertThat(CloudEvents.shared("1", "r", true, CloudEvents.FIRST_MILLI_OF_YEAR_10000, "00-x", null)).doesNotContainKey("time");
+        assertThat(CloudEvents.shared("1", "r", true, 253402300799999L, "00-x", null)).containsEntry("time", "9999-12-31T23:59:59.999Z");
     }
 
     @Test
