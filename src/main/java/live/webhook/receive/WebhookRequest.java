@@ -46,9 +46,13 @@ public class WebhookRequest implements Processor {
 
     private int maxBodyBytes = 65536;
 
-    /** max.body.bytes: a larger body is refused with 4130. */
-    public void setMaxBodyBytes(int maxBodyBytes) {
-        this.maxBodyBytes = maxBodyBytes;
+    /**
+     * max.body.bytes: a larger body is refused with 4130. As text: camel-main builds this bean before
+     * its settings check runs, which refuses a value that is not a whole number from 1 in one line
+     * naming the setting; a conversion error here would end the start with a stack trace first.
+     */
+    public void setMaxBodyBytes(String maxBodyBytes) {
+        this.maxBodyBytes = Settings.wholeNumber(maxBodyBytes, this.maxBodyBytes);
     }
 
     public int getMaxBodyBytes() {

@@ -43,9 +43,9 @@ public class WebhookSign implements Processor {
         return !token.isEmpty();
     }
 
-    /** tencent.sign.max.skew.seconds. */
-    public void setMaxSkewSeconds(long maxSkewSeconds) {
-        this.maxSkewMillis = maxSkewSeconds * 1000;
+    /** tencent.sign.max.skew.seconds; as text, for the reason WebhookRequest.setMaxBodyBytes gives. */
+    public void setMaxSkewSeconds(String maxSkewSeconds) {
+        this.maxSkewMillis = Settings.wholeNumber(maxSkewSeconds, (int) (this.maxSkewMillis / 1000)) * 1000L;
     }
 
     public long getMaxSkewSeconds() {

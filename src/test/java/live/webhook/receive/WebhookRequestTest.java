@@ -95,12 +95,20 @@ class WebhookRequestTest {
 
     @Test
     void aBodyOverTheLimitIsRefused() {
-        receive.setMaxBodyBytes(10);
+        receive.setMaxBodyBytes("10");
         assertThat(request("POST", "application/json", "x".repeat(10)).getVariable("ErrorCode")).isNull();
         Exchange refused = request("POST", "application/json", "x".repeat(11));
         assertThat(refused.getVariable("ErrorCode")).isEqualTo(4130);
         assertThat(refused.getVariable("ErrorInfo")).isEqualTo("Body is larger than 10 bytes");
         // The limit counts bytes, not characters.
         assertThat(request("POST", "application/json", "\u00e9".repeat(6)).getVariable("ErrorCode")).isEqualTo(4130);
+    }
+
+    @Test
+    void aLimitThatIsNotAWholeNumberLeavesTheDefaultForTheSettingsCheckToRefuse() {
+        receive.setMaxBodyBytes("64KB");
+        assertThat(receive.getMaxBodyBytes()).isEqualTo(65536);
+        receive.setMaxBodyBytes(" 1024 ");
+        assertThat(receive.getMaxBodyBytes()).isEqualTo(1024);
     }
 }

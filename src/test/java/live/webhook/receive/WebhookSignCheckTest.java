@@ -26,7 +26,7 @@ class WebhookSignCheckTest {
     WebhookSign check(String token, long maxSkewSeconds) {
         WebhookSign sign = new WebhookSign();
         sign.setToken(token);
-        sign.setMaxSkewSeconds(maxSkewSeconds);
+        sign.setMaxSkewSeconds(String.valueOf(maxSkewSeconds));
         return sign;
     }
 
