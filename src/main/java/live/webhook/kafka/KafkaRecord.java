@@ -75,7 +75,7 @@ public class KafkaRecord implements Processor {
 
     /** The record of one message (or its CloudEvent): key, value and headers as camel-kafka reads them. */
     static Message record(Exchange exchange, Map<String, Object> event) throws JsonProcessingException {
-        Message record = new DefaultMessage(exchange.getContext());
+        Message record = new RecordMessage(exchange.getContext());
         Map<String, Object> message = CloudEvents.message(event);
         boolean cloudEvent = message != event;
         record.setHeader(KEY, key(message));
@@ -118,6 +118,24 @@ public class KafkaRecord implements Processor {
         // body again when it is null, and a tombstone would go out as the spool file's content.
         record.setBody(deleted ? null : JSON.writeValueAsBytes(message));
         return record;
+    }
+
+    /**
+     * A record as a Camel message whose headers keep their names and order as given: Kafka's record
+     * headers are case-sensitive and ordered, and the names here are exact. Camel's own message map
+     * (case-insensitive, a TreeMap comparing names without case) would cost on every header camel-kafka
+     * sets, reads, removes and copies, for every record.
+     */
+    static final class RecordMessage extends DefaultMessage {
+
+        RecordMessage(org.apache.camel.CamelContext context) {
+            super(context);
+        }
+
+        @Override
+        protected Map<String, Object> createHeaders() {
+            return new java.util.LinkedHashMap<>(32);
+        }
     }
 
     /**

@@ -180,4 +180,16 @@ class KafkaRecordTest {
         assertThat(record(message("Live.CallbackAfterSetMetadata", "v", new java.math.BigDecimal("1.5"))).getMessage()
                 .getHeaders()).doesNotContainKey(KafkaRecord.OVERRIDE_TIMESTAMP).containsEntry("EventTime", "1.5");
     }
+
+    @Test
+    void aRecordsHeadersKeepTheirExactNamesInTheOrderGiven() throws Exception {
+        Map<String, Object> message = message("Live.CallbackAfterSetMetadata", "v", 1739965885831L);
+        Exchange record = record(CloudEvents.event(message, CloudEvents.shared("1400000001", "a/b", true, 1739965885831L, TRACE, null)));
+        assertThat(record.getMessage().getHeaders()).isInstanceOf(java.util.LinkedHashMap.class);
+        assertThat(record.getMessage().getHeaders().keySet()).containsExactly("kafka.KEY", "CallbackCommand", "SdkAppid", "RoomId",
+                "Key", "EventTime", "kafka.OVERRIDE_TIMESTAMP", "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time",
+                "ce_sdkappid", "ce_roomid", "content-type", "traceparent");
+        // Kafka's record headers are case-sensitive: another spelling is another header.
+        assertThat(record.getMessage().getHeader("roomid")).isNull();
+    }
 }
