@@ -30,9 +30,10 @@ class ChecksTest {
 
     @Test
     void onlyTheListedSdkAppidsAreAccepted() {
-        SdkAppids notAccepted = new SdkAppids();
-        notAccepted.setAccepted(" 1400000002, 1400000001 ,");
-        assertThat(notAccepted.getAccepted()).containsExactlyInAnyOrder("1400000001", "1400000002");
+        NotListed notAccepted = new NotListed();
+        notAccepted.setVariable("SdkAppid");
+        notAccepted.setListed(" 1400000002, 1400000001 ,");
+        assertThat(notAccepted.getListed()).containsExactlyInAnyOrder("1400000001", "1400000002");
         assertThat(notAccepted.matches(with("SdkAppid", "1400000001"))).isFalse();
         assertThat(notAccepted.matches(with("SdkAppid", "1400000002"))).isFalse();
         for (Object refused : new Object[] {"140000000", "1400000002,1400000001", "", " 1400000001", null,
@@ -43,8 +44,9 @@ class ChecksTest {
 
     @Test
     void onlyTheListedCommandsAreRouted() {
-        CallbackCommands notRouted = new CallbackCommands();
-        notRouted.setRouted("Live.CallbackAfterSetMetadata, Live.CallbackAfterDelMetadata");
+        NotListed notRouted = new NotListed();
+        notRouted.setVariable("CallbackCommand");
+        notRouted.setListed("Live.CallbackAfterSetMetadata, Live.CallbackAfterDelMetadata");
         assertThat(notRouted.matches(with("CallbackCommand", "Live.CallbackAfterSetMetadata"))).isFalse();
         assertThat(notRouted.matches(with("CallbackCommand", "Live.CallbackAfterDelMetadata"))).isFalse();
         for (Object other : new Object[] {"Live.CallbackAfterCreateRoom", "live.callbackaftersetmetadata", null,

@@ -68,7 +68,7 @@ class WebhookRequestTest {
         exchange.getMessage().setHeader("SdkAppid", List.of("1400000001", "1400000001"));
         receive.process(exchange);
         assertThat(exchange.getVariable("SdkAppid")).isEqualTo(List.of("1400000001", "1400000001"));
-        assertThat(new SdkAppids() {{ setAccepted("1400000001"); }}.matches(exchange)).as("not accepted").isTrue();
+        assertThat(new NotListed() {{ setVariable("SdkAppid"); setListed("1400000001"); }}.matches(exchange)).as("not accepted").isTrue();
     }
 
     @Test
