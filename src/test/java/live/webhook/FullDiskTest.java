@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import live.webhook.support.SpoolFiles;
 import live.webhook.support.WebhookService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -77,7 +78,9 @@ class FullDiskTest {
                 "kafka.brokers", "127.0.0.1:" + WebhookService.freePort(), "spool.dir", spool.toString())) {
             List<Path> files = failThenRecover(service, "kafka-sink", "spool.dir", spool);
 
-            assertThat(files).hasSize(2).allSatisfy(f -> assertThat(f.getFileName().toString()).doesNotStartWith(".").endsWith(".json"));
+            // One segment, the webhook's two messages in it; nothing else but the spool's lock.
+            assertThat(files).extracting(f -> f.getFileName().toString()).containsExactlyInAnyOrder(".lock", "00000000000000000002.jsonl");
+            assertThat(SpoolFiles.messages(spool)).hasSize(2);
         }
     }
 
@@ -98,7 +101,7 @@ class FullDiskTest {
         assertThat(check).containsEntry("message", "the last write to " + setting + " failed, and a write there still fails");
         assertThat(data(check)).containsEntry(setting, dir.toString());
         assertThat((String) data(check).get("write.last.failure")).contains("No space left on device");
-        assertThat(filesUnder(dir)).as("nothing half-written").isEmpty();
+        assertThat(filesUnder(dir)).as("nothing half-written").allSatisfy(f -> assertThat(f.getFileName()).hasToString(".lock"));
         // The same readiness for Prometheus, read at the scrape (TencentWebhookNotReady alerts on it).
         assertThat(OperationsTest.metric(service.management("/observe/metrics").body(), "tencent_ready")).isZero();
 

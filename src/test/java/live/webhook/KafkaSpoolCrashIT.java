@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import live.webhook.support.KafkaBroker;
 import live.webhook.support.ServiceProcess;
+import live.webhook.support.SpoolFiles;
 import live.webhook.support.WebhookService;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -73,9 +74,8 @@ class KafkaSpoolCrashIT {
         }
     }
 
-    List<Path> spooled() throws Exception {
-        try (Stream<Path> files = Files.list(spool)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
-        }
+    /** The messages in the spool. */
+    List<Map<String, Object>> spooled() {
+        return SpoolFiles.messages(spool);
     }
 }

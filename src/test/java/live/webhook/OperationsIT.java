@@ -81,9 +81,7 @@ class OperationsIT {
                         .until(() -> {
                             assertThat(post(service, query(SET), sample("set-metadata.json").replace("live-room1111", "warm-up"))
                                     .statusCode()).isEqualTo(200);
-                            try (var files = java.nio.file.Files.list(spool)) {
-                                return files.noneMatch(f -> f.getFileName().toString().endsWith(".json"));
-                            }
+                            return live.webhook.support.SpoolFiles.messages(spool).isEmpty();
                         });
 
                 List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();

@@ -10,10 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Objects;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import live.webhook.metrics.MeterRegistries;
+import live.webhook.kafka.Spool;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -30,7 +28,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * it DOWN; its state is in the details.
  *
  * <p>The sink is the constructor's argument (the check's id is made from it); the other settings are
- * bean properties. Camel sets the context after them, and the spool gauges are registered then.
+ * bean properties. A backlog in the spool never makes it DOWN: the spool is there to hold one.
  */
 public class SinkHealthCheck extends AbstractHealthCheck {
 
@@ -39,7 +37,6 @@ public class SinkHealthCheck extends AbstractHealthCheck {
     private final String sink;
     private String kafkaBrokers;
     private Path spoolDir;
-    private SpoolState spool;
     private Path sinkFileDir;
 
     public SinkHealthCheck(String sink) {
@@ -65,7 +62,6 @@ public class SinkHealthCheck extends AbstractHealthCheck {
 
     public void setSpoolDir(String spoolDir) {
         this.spoolDir = Paths.get(spoolDir);
-        this.spool = new SpoolState(this.spoolDir);
     }
 
     public String getSinkFileDir() {
@@ -92,35 +88,6 @@ public class SinkHealthCheck extends AbstractHealthCheck {
 
     String writtenSetting() {
         return "file".equals(sink) ? "sink.file.dir" : "spool.dir";
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        super.setCamelContext(camelContext);
-        if (!"kafka".equals(sink) || spool == null) {
-            return;
-        }
-        MeterRegistry meters = MeterRegistries.find(camelContext);
-        if (meters != null) {
-            SpoolGauges.registerOnce(meters, spool);
-            return;
-        }
-        // camel-main binds its meter registry after it has built the beans: register the gauges once
-        // the context has started. The listener holds the spool's reader only, not this check.
-        try {
-            camelContext.addStartupListener(gaugesOnStart(spool));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot wait for the meter registry", e);
-        }
-    }
-
-    private static StartupListener gaugesOnStart(SpoolState spool) {
-        return (started, alreadyStarted) -> {
-            MeterRegistry meters = MeterRegistries.find(started);
-            if (meters != null) {
-                SpoolGauges.registerOnce(meters, spool);
-            }
-        };
     }
 
     @Override
@@ -182,7 +149,9 @@ public class SinkHealthCheck extends AbstractHealthCheck {
         if (failed != null) {
             builder.detail("kafka.last.failure", context.getVariable("global:kafkaFailure"));
         }
-        SpoolState.Snapshot state = spool.read();
+        // The spool routes/kafka.camel.yaml uses (looked up here: Camel may build a YAML bean twice).
+        Spool spool = context.getRegistry().lookupByNameAndType("spool", Spool.class);
+        Spool.SpoolState state = spool == null ? new Spool.SpoolState(0, 0) : spool.state();
         builder.detail("spool.depth", state.depth());
         builder.detail("spool.oldest.age.ms", state.oldestAgeMillis());
     }

@@ -52,6 +52,11 @@ public class KafkaRecord implements Processor {
         return JSON.writeValueAsString(Arrays.asList(message.get("RoomId"), message.get("Key")));
     }
 
+    /** The Kafka key of the i-th record of a send (its KEY header), or null when there is none. */
+    static Object keyOf(List<?> records, int i) {
+        return records != null && i < records.size() && records.get(i) instanceof Message record ? record.getHeader(KEY) : null;
+    }
+
     /**
      * The body, one message (a Map) or the List of a webhook's messages, becomes the List of their
      * records, in order: one exchange carries all of a webhook's records, which camel-kafka sends at

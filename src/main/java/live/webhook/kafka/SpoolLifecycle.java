@@ -1,9 +1,5 @@
 package live.webhook.kafka;
 
-import java.nio.file.Path;
-import java.nio.file.Paths;
-
-import live.webhook.health.SpoolState;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
@@ -11,48 +7,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the spool holds when the service starts and when it stops, told in one line each: the route
- * policy of spool-drain (routes/kafka.camel.yaml).
+ * The spool's life, that of spool-drain, whose route policy this is (routes/kafka.camel.yaml): the spool
+ * opens when the route starts and closes when it stops, and what it holds then is told in one line each.
  *
  * <p>At start-up, when the spool holds messages an earlier run left (a pod that was killed or stopped
  * during a Kafka outage, and this one took over its volume): how many, and how long the oldest has
- * waited. At shutdown, after Camel's shutdown strategy let spool-drain finish the poll under way (the
- * whole spool, while Kafka takes it; shutdownRunningTask CompleteAllTasks) and stopped every route:
- * how many messages are left on the volume for the next run. A route reload starts and stops the route too, with no run ending: it logs
- * nothing then.
+ * waited. At shutdown, once Camel's shutdown strategy has let spool-drain's run under way go on
+ * delivering while Kafka takes the spool (see {@link Spool#takeBatch}) and stopped the route: how many
+ * messages are left on the volume for the next run. A route reload starts and stops the route too, with
+ * no run ending: it logs nothing then.
  */
 public class SpoolLifecycle extends RoutePolicySupport {
 
     static final Logger LOG = LoggerFactory.getLogger("tencent.live.kafka");
 
-    private SpoolState spool;
+    private Spool spool;
 
-    public String getSpoolDir() {
-        return spool == null ? null : spool.directory().toString();
+    public Spool getSpool() {
+        return spool;
     }
 
-    public void setSpoolDir(String spoolDir) {
-        Path dir = Paths.get(spoolDir);
-        this.spool = new SpoolState(dir);
+    public void setSpool(Spool spool) {
+        this.spool = spool;
+    }
+
+    String getSpoolDir() {
+        return spool.getDirectory();
     }
 
     @Override
     public void onInit(Route route) {
-        // Counted before the route's consumer starts: what the earlier run left, nothing delivered yet.
-        CamelContext context = route.getCamelContext();
-        if (spool != null && !context.isStarted()) {
-            String line = startLine(spool.read());
-            if (line != null) {
-                LOG.warn(line);
-            }
+        // Opened and counted before the route's consumer starts: what the earlier run left, nothing delivered yet.
+        spool.open();
+        String line = startLine(spool.state());
+        if (line != null && !route.getCamelContext().isStarted()) {
+            LOG.warn(line);
         }
     }
 
     @Override
     public void onStop(Route route) {
         CamelContext context = route.getCamelContext();
-        if (spool != null && (context.isStopping() || context.isStopped())) {
-            SpoolState.Snapshot left = spool.read();
+        Spool.SpoolState left = spool.state();
+        spool.close();
+        if (context.isStopping() || context.isStopped()) {
             if (left.depth() > 0) {
                 LOG.warn(stopLine(left.depth()));
             } else {
@@ -62,7 +60,7 @@ public class SpoolLifecycle extends RoutePolicySupport {
     }
 
     /** The start-up line for a spool an earlier run left; null when it is empty. */
-    String startLine(SpoolState.Snapshot found) {
+    String startLine(Spool.SpoolState found) {
         if (found.depth() == 0) {
             return null;
         }
@@ -81,7 +79,7 @@ public class SpoolLifecycle extends RoutePolicySupport {
     }
 
     private static String messages(long n) {
-        return n == 1 ? "1 message" : n + " messages";
+        return Spool.messages(n);
     }
 
     static String seconds(long millis) {

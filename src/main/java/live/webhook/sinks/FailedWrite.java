@@ -29,7 +29,10 @@ public class FailedWrite implements Processor {
         context.setVariable("global:writeFailure", cause == null ? "unknown" : rootCause(cause).toString());
         context.setVariable("global:writeFailedAt", System.currentTimeMillis());
         Path file = Paths.get(exchange.getVariable("WrittenFile", String.class));
-        Files.deleteIfExists(file.resolveSibling("." + file.getFileName()));
+        // The spool names its directory: it cuts a failed write off itself.
+        if (!Files.isDirectory(file)) {
+            Files.deleteIfExists(file.resolveSibling("." + file.getFileName()));
+        }
     }
 
     static Throwable rootCause(Throwable e) {

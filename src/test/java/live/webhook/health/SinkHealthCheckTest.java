@@ -1,12 +1,14 @@
 package live.webhook.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 
+import live.webhook.kafka.Spool;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -189,16 +191,26 @@ class SinkHealthCheckTest {
     }
 
     @Test
-    void reportsTheSpoolsDepthAndOldestAgeIgnoringDotFiles() throws Exception {
+    void reportsTheSpoolsDepthAndOldestAgeFromTheSpoolTheRoutesUse() throws Exception {
         Path spool = Files.createDirectories(dir.resolve("spool"));
-        Path oldest = Files.writeString(spool.resolve("20260101T000000000-A-0000000000000001-10000.json"), "{}");
-        Files.setLastModifiedTime(oldest, FileTime.fromMillis(System.currentTimeMillis() - 5000));
-        Files.writeString(spool.resolve("20260101T000000001-A-0000000000000001-10001.json"), "{}");
-        Files.writeString(spool.resolve(".20260101T000000002-B-0000000000000002-10000.json"), "{");
+        Spool bean = new Spool();
+        bean.setDirectory(spool.toString());
+        bean.setCamelContext(context);
+        context.getRegistry().bind("spool", bean);
+        org.apache.camel.Exchange webhook = new org.apache.camel.support.DefaultExchange(context);
+        java.util.List<Object> messages = java.util.List.of(java.util.Map.of("Key", "a"), java.util.Map.of("Key", "b"));
+        webhook.setVariable("Messages", messages);
+        webhook.getMessage().setBody(messages);
+        bean.admit(webhook);
+        bean.notAcknowledged(webhook);
+        bean.write(webhook);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> bean.state().oldestAgeMillis() >= 20);
 
         HealthCheck.Result result = check("kafka", spool, dir.resolve("out")).call();
 
         assertThat(result.getDetails()).containsEntry("spool.depth", 2L);
-        assertThat((Long) result.getDetails().get("spool.oldest.age.ms")).isGreaterThanOrEqualTo(5000);
+        assertThat((Long) result.getDetails().get("spool.oldest.age.ms")).isGreaterThanOrEqualTo(20);
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
+        bean.close();
     }
 }

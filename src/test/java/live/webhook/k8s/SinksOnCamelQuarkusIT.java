@@ -133,16 +133,9 @@ class SinksOnCamelQuarkusIT {
         }
     }
 
-    static List<Path> spoolFiles(Path spool) {
-        if (!Files.isDirectory(spool)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(spool)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json"))
-                    .filter(f -> !f.getFileName().toString().startsWith(".")).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The messages in the spool. */
+    static List<Map<String, Object>> spoolFiles(Path spool) {
+        return live.webhook.support.SpoolFiles.messages(spool);
     }
 
     static String metrics(CamelKPod integration) throws Exception {
