@@ -658,6 +658,7 @@ public final class KafkaCluster implements AutoCloseable {
      */
     private void awaitServing(NodeState n) {
         Map<String, Object> config = adminConfig(HOST + ":" + n.port);
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-cluster-probe-" + n.id);
         try {
             await("node " + n.id + " listening").atMost(START_TIMEOUT).pollInSameThread()
                     .pollDelay(Duration.ZERO).pollInterval(POLL)
