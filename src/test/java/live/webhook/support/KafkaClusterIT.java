@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Timeout;
  * leader, SIGSTOP/SIGCONT of a leader, a rolling restart. Every acknowledged record must be in the
  * topic at the end, once. The nodes' logs stay in {@code target/kafka-cluster-it/}.
  */
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+// About 70 s here; a shared 2-core machine under other load has taken 200 s.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KafkaClusterIT {
 
     private static final String TOPIC = "cluster-it";
