@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,14 +28,15 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * ServerVertx as VertxPlatformHttpServer uses it: createHttpServer, requestHandler, listen(port,
- * host, handler) with a handler that throws on failure, as Camel's does.
+ * ServerVertx's bean as VertxPlatformHttpServer uses it: createHttpServer, requestHandler,
+ * listen(port, host, handler) with a handler that throws on failure, as Camel's does.
  */
 class ServerVertxTest {
 
@@ -43,7 +45,10 @@ class ServerVertxTest {
     final AtomicInteger halts = new AtomicInteger();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     CamelContext context;
-    ServerVertx vertx;
+    /** The bean, as the servers see it. */
+    Vertx vertx;
+    /** What the bean does, for what only the test asks of it. */
+    ServerVertx hooks;
 
     @BeforeEach
     void start() {
@@ -53,15 +58,15 @@ class ServerVertxTest {
     @AfterEach
     void stop() throws Exception {
         context.close();
-        if (vertx != null) {
-            for (Vertx made : vertx.made()) {
+        if (hooks != null) {
+            for (Vertx made : hooks.made()) {
                 made.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         }
     }
 
     /** The bean as camel-main builds it, with the given settings, bound as "vertx"; halting only counts. */
-    ServerVertx bean(String... keyValues) {
+    Vertx bean(String... keyValues) {
         Properties settings = new Properties();
         settings.setProperty("http.idle.timeout.seconds", "1");
         settings.setProperty("camel.server.port", "8080");
@@ -70,21 +75,25 @@ class ServerVertxTest {
             settings.setProperty(keyValues[i], keyValues[i + 1]);
         }
         context.getPropertiesComponent().setInitialProperties(settings);
-        ServerVertx bean = new ServerVertx();
-        bean.halt = halts::incrementAndGet;
-        bean.setCamelContext(context);
+        Vertx bean = ServerVertx.vertx();
+        hooks = hooks(bean);
+        hooks.halt = halts::incrementAndGet;
         context.getRegistry().bind("vertx", bean);
         context.start();
         return bean;
     }
 
+    static ServerVertx hooks(Vertx bean) {
+        return (ServerVertx) Proxy.getInvocationHandler(bean);
+    }
+
     /** A server that answers every request with the Content-Type it saw, as Camel starts it. */
-    HttpServer listening(ServerVertx vertx) throws Exception {
+    HttpServer listening(Vertx vertx) throws Exception {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions());
         CompletableFuture<AsyncResult<HttpServer>> listened = new CompletableFuture<>();
         server.requestHandler(request -> request.response()
                 .putHeader("X-Daemon", String.valueOf(Thread.currentThread().isDaemon()))
-                .putHeader("X-Own-Vertx", String.valueOf(vertx.made().indexOf(vertx.current())))
+                .putHeader("X-Own-Vertx", String.valueOf(hooks(vertx).made().indexOf(hooks(vertx).current())))
                 .end(String.valueOf(request.getHeader("Content-Type"))))
                 .listen(0, "127.0.0.1", listened::complete);
         assertThat(listened.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
@@ -122,8 +131,8 @@ class ServerVertxTest {
         HttpServer webhooks = listening(vertx);
         HttpServer management = listening(vertx);
 
-        assertThat(vertx.made()).hasSize(2).doesNotHaveDuplicates();
-        for (Vertx made : vertx.made()) {
+        assertThat(hooks.made()).hasSize(2).doesNotHaveDuplicates();
+        for (Vertx made : hooks.made()) {
             assertThat(((MultithreadEventExecutorGroup) made.nettyEventLoopGroup()).executorCount()).isEqualTo(3);
         }
         HttpResponse<String> first = get(webhooks, "multipart/form-data; boundary=b");
@@ -135,7 +144,7 @@ class ServerVertxTest {
         assertThat(second.headers().firstValue("X-Own-Vertx")).as("called from the second server's thread").hasValue("1");
         assertThat(first.headers().firstValue("X-Daemon")).hasValue("true");
         // Off any server's thread: the first.
-        assertThat(vertx.current()).isSameAs(vertx.made().get(0));
+        assertThat(hooks.current()).isSameAs(hooks.made().get(0));
     }
 
     @Test
@@ -153,14 +162,14 @@ class ServerVertxTest {
     @Test
     void theSecondBuildOfTheBeanSharesTheFirstOnesVertxAndCloseStrategy() throws Exception {
         vertx = bean();
-        ServerVertx second = new ServerVertx();
-        second.setCamelContext(context);
+        Vertx second = ServerVertx.vertx();
+        ((CamelContextAware) second).setCamelContext(context);
 
         listening(vertx);
         listening(second);
 
-        assertThat(second.made()).hasSize(2).containsExactlyElementsOf(vertx.made());
-        assertThat(second.current()).isSameAs(vertx.current());
+        assertThat(hooks(second).made()).hasSize(2).containsExactlyElementsOf(hooks.made());
+        assertThat(hooks(second).current()).isSameAs(hooks.current());
         assertThat(context.getLifecycleStrategies())
                 .filteredOn(strategy -> strategy.getClass().getName().startsWith(ServerVertx.class.getName()))
                 .hasSize(1);
