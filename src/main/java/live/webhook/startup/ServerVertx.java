@@ -16,8 +16,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,19 @@ import org.slf4j.LoggerFactory;
  * VertxPlatformHttpServer logs a WARN and throws on the event loop, where nobody waits, and the
  * service would run on without that port, healthy by its own probes when it is the webhook port;</li>
  * <li>a multipart/form-data body is not taken apart as a form, so even a malformed one gets the
- * route's FAIL JSON (415) instead of Vert.x's plain-text 400 ({@link UndecodedMultipart}).</li>
+ * route's FAIL JSON (415) instead of Vert.x's plain-text 400 ({@link UndecodedMultipart});</li>
+ * <li>no 404 from a starting or stopping service. camel-main starts its servers as services, before
+ * any route (BaseMainSupport adds them with addService(server, true, true)): the webhook port
+ * listens 0.1-1.5 s before platform-http adds the webhook route to the router, and at shutdown the
+ * route is removed tens of milliseconds or more before the port closes. Vert.x answers 404 there,
+ * which tells Tencent (which does not retry) that the URL is wrong. Before its port is bound, the
+ * webhook path gets two Vert.x routes on the server's platform-http router: a first one that
+ * answers 503 with the FAIL JSON while the CamelContext is not started (starting, or stopping from
+ * SIGTERM on, where platform-http would answer a suspended route with an empty 503), and a last
+ * one that answers the same when no route took the request (the webhook route not added yet,
+ * removed, or being reloaded). Listening only once the routes have started would leave the
+ * shutdown window open, and a bind failure would then come after routes such as spool-drain had
+ * begun work that a halt interrupts.</li>
  * </ul>
  * Each server gets a Vert.x of its own, as when camel-main makes them, made with the VertxOptions
  * bean if there is one: the worker pool that runs webhooks is not the one that answers health and
@@ -156,6 +171,9 @@ public final class ServerVertx implements InvocationHandler {
         }
         if (method.getName().equals("listen") && args != null && args.length == 3) {
             int port = (Integer) args[0];
+            if (port == setting("camel.server.port")) {
+                unavailableUntilRouted(port);
+            }
             Handler<AsyncResult<HttpServer>> handler = (Handler<AsyncResult<HttpServer>>) args[2];
             return new Object[] {port, args[1], (Handler<AsyncResult<HttpServer>>) result -> {
                 if (result.succeeded()) {
@@ -171,6 +189,27 @@ public final class ServerVertx implements InvocationHandler {
             }};
         }
         return args;
+    }
+
+    private void unavailableUntilRouted(int port) {
+        Router router = VertxPlatformHttpRouter.lookup(camelContext, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router != null) {
+            String path = camelContext.resolvePropertyPlaceholders("{{webhook.path}}");
+            router.route(path).order(Integer.MIN_VALUE).handler(request -> {
+                if (camelContext.isStarted()) {
+                    request.next();
+                } else {
+                    unavailable(request);
+                }
+            });
+            router.route(path).last().handler(this::unavailable);
+        }
+    }
+
+    private void unavailable(RoutingContext request) {
+        String info = camelContext.isStopping() ? "Service is stopping" : "Service is starting";
+        request.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                .end("{\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"" + info + "\",\"ErrorCode\":5030}");
     }
 
     private Vertx make() {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,9 +28,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import live.webhook.support.WebhookService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,8 +71,14 @@ class ServerVertxTest {
         }
     }
 
-    /** The bean as camel-main builds it, with the given settings, bound as "vertx"; halting only counts. */
+    /** The bean as camel-main builds it, with the given settings, bound as "vertx", context started; halting only counts. */
     Vertx bean(String... keyValues) {
+        Vertx bean = unstartedBean(keyValues);
+        context.start();
+        return bean;
+    }
+
+    Vertx unstartedBean(String... keyValues) {
         Properties settings = new Properties();
         settings.setProperty("http.idle.timeout.seconds", "1");
         settings.setProperty("camel.server.port", "8080");
@@ -79,7 +91,6 @@ class ServerVertxTest {
         hooks = hooks(bean);
         hooks.halt = halts::incrementAndGet;
         context.getRegistry().bind("vertx", bean);
-        context.start();
         return bean;
     }
 
@@ -217,6 +228,79 @@ class ServerVertxTest {
             assertThat(log.lines()).containsExactly(
                     "ERROR Cannot listen on port " + taken.getLocalPort() + ": Address already in use; stopping");
         }
+    }
+
+    @Test
+    void theWebhookPathAnswers503FailJsonWhileTheContextIsNotStartedOrNoRouteTakesIt() throws Exception {
+        int port = WebhookService.freePort();
+        vertx = unstartedBean("camel.server.port", String.valueOf(port), "webhook.path", "/callback");
+        HttpServer server = platformHttpServer(port);
+        Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        // As platform-http adds a consumer's route when the route starts.
+        Route webhook = router.route("/callback").handler(request -> request.response().end("routed"));
+
+        assertThat(post(server, "/callback")).as("before the context has started")
+                .isEqualTo("503 {\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"Service is starting\",\"ErrorCode\":5030}");
+        assertThat(post(server, "/other")).as("any other path").startsWith("404 ");
+
+        context.start();
+        assertThat(post(server, "/callback")).isEqualTo("200 routed");
+
+        webhook.remove();
+        assertThat(post(server, "/callback")).as("no route takes it")
+                .isEqualTo("503 {\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"Service is starting\",\"ErrorCode\":5030}");
+        router.route("/callback").handler(request -> request.response().end("routed again"));
+        assertThat(post(server, "/callback")).isEqualTo("200 routed again");
+
+        // A service that holds the context in its stopping state until the test has asked.
+        CountDownLatch stopping = new CountDownLatch(1);
+        CountDownLatch asked = new CountDownLatch(1);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                stopping.countDown();
+                asked.await(10, TimeUnit.SECONDS);
+            }
+        });
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(context::stop);
+        assertThat(stopping.await(10, TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(post(server, "/callback")).as("while the context stops")
+                    .isEqualTo("503 {\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"Service is stopping\",\"ErrorCode\":5030}");
+        } finally {
+            asked.countDown();
+        }
+        stopped.get(10, TimeUnit.SECONDS);
+        await("the server's Vert.x closed").atMost(BOUND).until(() -> refused(port));
+    }
+
+    @Test
+    void theManagementPortGetsNoWebhookRoutes() throws Exception {
+        int port = WebhookService.freePort();
+        vertx = unstartedBean("camel.management.port", String.valueOf(port), "webhook.path", "/callback");
+        HttpServer server = platformHttpServer(port);
+
+        assertThat(post(server, "/callback")).startsWith("404 ");
+    }
+
+    /** A server on the given port whose request handler is a platform-http router bound for that port, as VertxPlatformHttpServer makes it. */
+    HttpServer platformHttpServer(int port) throws Exception {
+        Router router = Router.router(vertx);
+        String name = VertxPlatformHttpRouter.getRouterNameFromPort(port);
+        context.getRegistry().bind(name, new VertxPlatformHttpRouter(null, vertx, router, name));
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions());
+        CompletableFuture<AsyncResult<HttpServer>> listened = new CompletableFuture<>();
+        server.requestHandler(router).listen(port, "127.0.0.1", listened::complete);
+        assertThat(listened.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+        return server;
+    }
+
+    /** "status body" of a POST with a JSON body. */
+    String post(HttpServer server, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"RoomId\":\"r\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 
     HttpResponse<String> get(HttpServer server, String contentType) throws Exception {
