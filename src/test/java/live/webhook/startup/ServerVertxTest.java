@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,15 +28,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import live.webhook.support.WebhookService;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * ServerVertx as VertxPlatformHttpServer uses it: createHttpServer, requestHandler, listen(port,
- * host, handler) with a handler that throws on failure, as Camel's does.
+ * ServerVertx's bean as VertxPlatformHttpServer uses it: createHttpServer, requestHandler,
+ * listen(port, host, handler) with a handler that throws on failure, as Camel's does.
  */
 class ServerVertxTest {
 
@@ -43,7 +51,10 @@ class ServerVertxTest {
     final AtomicInteger halts = new AtomicInteger();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     CamelContext context;
-    ServerVertx vertx;
+    /** The bean, as the servers see it. */
+    Vertx vertx;
+    /** What the bean does, for what only the test asks of it. */
+    ServerVertx hooks;
 
     @BeforeEach
     void start() {
@@ -53,15 +64,21 @@ class ServerVertxTest {
     @AfterEach
     void stop() throws Exception {
         context.close();
-        if (vertx != null) {
-            for (Vertx made : vertx.made()) {
+        if (hooks != null) {
+            for (Vertx made : hooks.made()) {
                 made.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         }
     }
 
-    /** The bean as camel-main builds it, with the given settings, bound as "vertx"; halting only counts. */
-    ServerVertx bean(String... keyValues) {
+    /** The bean as camel-main builds it, with the given settings, bound as "vertx", context started; halting only counts. */
+    Vertx bean(String... keyValues) {
+        Vertx bean = unstartedBean(keyValues);
+        context.start();
+        return bean;
+    }
+
+    Vertx unstartedBean(String... keyValues) {
         Properties settings = new Properties();
         settings.setProperty("http.idle.timeout.seconds", "1");
         settings.setProperty("camel.server.port", "8080");
@@ -70,21 +87,24 @@ class ServerVertxTest {
             settings.setProperty(keyValues[i], keyValues[i + 1]);
         }
         context.getPropertiesComponent().setInitialProperties(settings);
-        ServerVertx bean = new ServerVertx();
-        bean.halt = halts::incrementAndGet;
-        bean.setCamelContext(context);
+        Vertx bean = ServerVertx.vertx();
+        hooks = hooks(bean);
+        hooks.halt = halts::incrementAndGet;
         context.getRegistry().bind("vertx", bean);
-        context.start();
         return bean;
     }
 
+    static ServerVertx hooks(Vertx bean) {
+        return (ServerVertx) Proxy.getInvocationHandler(bean);
+    }
+
     /** A server that answers every request with the Content-Type it saw, as Camel starts it. */
-    HttpServer listening(ServerVertx vertx) throws Exception {
+    HttpServer listening(Vertx vertx) throws Exception {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions());
         CompletableFuture<AsyncResult<HttpServer>> listened = new CompletableFuture<>();
         server.requestHandler(request -> request.response()
                 .putHeader("X-Daemon", String.valueOf(Thread.currentThread().isDaemon()))
-                .putHeader("X-Own-Vertx", String.valueOf(vertx.made().indexOf(vertx.current())))
+                .putHeader("X-Own-Vertx", String.valueOf(hooks(vertx).made().indexOf(hooks(vertx).current())))
                 .end(String.valueOf(request.getHeader("Content-Type"))))
                 .listen(0, "127.0.0.1", listened::complete);
         assertThat(listened.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
@@ -122,8 +142,8 @@ class ServerVertxTest {
         HttpServer webhooks = listening(vertx);
         HttpServer management = listening(vertx);
 
-        assertThat(vertx.made()).hasSize(2).doesNotHaveDuplicates();
-        for (Vertx made : vertx.made()) {
+        assertThat(hooks.made()).hasSize(2).doesNotHaveDuplicates();
+        for (Vertx made : hooks.made()) {
             assertThat(((MultithreadEventExecutorGroup) made.nettyEventLoopGroup()).executorCount()).isEqualTo(3);
         }
         HttpResponse<String> first = get(webhooks, "multipart/form-data; boundary=b");
@@ -135,7 +155,7 @@ class ServerVertxTest {
         assertThat(second.headers().firstValue("X-Own-Vertx")).as("called from the second server's thread").hasValue("1");
         assertThat(first.headers().firstValue("X-Daemon")).hasValue("true");
         // Off any server's thread: the first.
-        assertThat(vertx.current()).isSameAs(vertx.made().get(0));
+        assertThat(hooks.current()).isSameAs(hooks.made().get(0));
     }
 
     @Test
@@ -153,14 +173,14 @@ class ServerVertxTest {
     @Test
     void theSecondBuildOfTheBeanSharesTheFirstOnesVertxAndCloseStrategy() throws Exception {
         vertx = bean();
-        ServerVertx second = new ServerVertx();
-        second.setCamelContext(context);
+        Vertx second = ServerVertx.vertx();
+        ((CamelContextAware) second).setCamelContext(context);
 
         listening(vertx);
         listening(second);
 
-        assertThat(second.made()).hasSize(2).containsExactlyElementsOf(vertx.made());
-        assertThat(second.current()).isSameAs(vertx.current());
+        assertThat(hooks(second).made()).hasSize(2).containsExactlyElementsOf(hooks.made());
+        assertThat(hooks(second).current()).isSameAs(hooks.current());
         assertThat(context.getLifecycleStrategies())
                 .filteredOn(strategy -> strategy.getClass().getName().startsWith(ServerVertx.class.getName()))
                 .hasSize(1);
@@ -208,6 +228,79 @@ class ServerVertxTest {
             assertThat(log.lines()).containsExactly(
                     "ERROR Cannot listen on port " + taken.getLocalPort() + ": Address already in use; stopping");
         }
+    }
+
+    @Test
+    void theWebhookPathAnswers503FailJsonWhileTheContextIsNotStartedOrNoRouteTakesIt() throws Exception {
+        int port = WebhookService.freePort();
+        vertx = unstartedBean("camel.server.port", String.valueOf(port), "webhook.path", "/callback");
+        HttpServer server = platformHttpServer(port);
+        Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        // As platform-http adds a consumer's route when the route starts.
+        Route webhook = router.route("/callback").handler(request -> request.response().end("routed"));
+
+        assertThat(post(server, "/callback")).as("before the context has started")
+                .isEqualTo("503 {\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"Service is starting\",\"ErrorCode\":5030}");
+        assertThat(post(server, "/other")).as("any other path").startsWith("404 ");
+
+        context.start();
+        assertThat(post(server, "/callback")).isEqualTo("200 routed");
+
+        webhook.remove();
+        assertThat(post(server, "/callback")).as("no route takes it")
+                .isEqualTo("503 {\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"Service is starting\",\"ErrorCode\":5030}");
+        router.route("/callback").handler(request -> request.response().end("routed again"));
+        assertThat(post(server, "/callback")).isEqualTo("200 routed again");
+
+        // A service that holds the context in its stopping state until the test has asked.
+        CountDownLatch stopping = new CountDownLatch(1);
+        CountDownLatch asked = new CountDownLatch(1);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                stopping.countDown();
+                asked.await(10, TimeUnit.SECONDS);
+            }
+        });
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(context::stop);
+        assertThat(stopping.await(10, TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(post(server, "/callback")).as("while the context stops")
+                    .isEqualTo("503 {\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"Service is stopping\",\"ErrorCode\":5030}");
+        } finally {
+            asked.countDown();
+        }
+        stopped.get(10, TimeUnit.SECONDS);
+        await("the server's Vert.x closed").atMost(BOUND).until(() -> refused(port));
+    }
+
+    @Test
+    void theManagementPortGetsNoWebhookRoutes() throws Exception {
+        int port = WebhookService.freePort();
+        vertx = unstartedBean("camel.management.port", String.valueOf(port), "webhook.path", "/callback");
+        HttpServer server = platformHttpServer(port);
+
+        assertThat(post(server, "/callback")).startsWith("404 ");
+    }
+
+    /** A server on the given port whose request handler is a platform-http router bound for that port, as VertxPlatformHttpServer makes it. */
+    HttpServer platformHttpServer(int port) throws Exception {
+        Router router = Router.router(vertx);
+        String name = VertxPlatformHttpRouter.getRouterNameFromPort(port);
+        context.getRegistry().bind(name, new VertxPlatformHttpRouter(null, vertx, router, name));
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions());
+        CompletableFuture<AsyncResult<HttpServer>> listened = new CompletableFuture<>();
+        server.requestHandler(router).listen(port, "127.0.0.1", listened::complete);
+        assertThat(listened.get(10, TimeUnit.SECONDS).succeeded()).isTrue();
+        return server;
+    }
+
+    /** "status body" of a POST with a JSON body. */
+    String post(HttpServer server, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"RoomId\":\"r\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 
     HttpResponse<String> get(HttpServer server, String contentType) throws Exception {
