@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -39,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * records then reach the topic in arrival order, or, where two webhooks were in flight at once and
  * the older failed, the younger is delivered again after the older:
  * <ul>
- * <li>a webhook that Kafka acknowledged waits until every older one sent straight to Kafka has its
- * answer; if one of those failed meanwhile, it is spooled too, behind it (delivered twice, never
- * overtaken for good). Kafka's delivery timeout bounds the wait;</li>
- * <li>spooled webhooks are written to the log in ticket order, each once every older ticket is
+ * <li>a webhook that Kafka acknowledged waits until every older one with one of its keys sent
+ * straight to Kafka has its answer; if one of those failed meanwhile, it is spooled too, behind it
+ * (delivered twice, never overtaken for good). Kafka's delivery timeout bounds the wait, and webhooks
+ * of other keys, nearly all of them, do not wait for each other;</li>
+ * <li>spooled webhooks are written to the log each once every older ticket with one of its keys is
  * answered or written, and delivered in log order;</li>
  * <li>the spool counts as empty only once nothing older waits, decided under the same lock as every
  * arrival, so no arrival can slip between the last delivery and the switch back to Kafka.</li>
@@ -81,6 +83,8 @@ public class Spool implements CamelContextAware {
     public static final class Ticket {
         final long seq;
         final long receivedAt;
+        /** The Kafka keys of its messages, [RoomId, Key]: only webhooks sharing one need an order. */
+        final Set<List<Object>> keys;
         State state;
         /** An older webhook sent at the same time failed: this one goes to the spool behind it. */
         boolean mustSpool;
@@ -88,10 +92,20 @@ public class Spool implements CamelContextAware {
         /** Its messages Kafka took already, by their place in the webhook (null: none). */
         java.util.BitSet delivered;
 
-        Ticket(long seq, long receivedAt, State state) {
+        Ticket(long seq, long receivedAt, State state, Set<List<Object>> keys) {
             this.seq = seq;
             this.receivedAt = receivedAt;
             this.state = state;
+            this.keys = keys;
+        }
+
+        boolean sharesAKeyWith(Ticket other) {
+            for (List<Object> key : keys) {
+                if (other.keys.contains(key)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
@@ -197,7 +211,7 @@ public class Spool implements CamelContextAware {
             SpoolLog.Opened opened = SpoolLog.open(directory, batchMessages);
             log = opened.log();
             for (SpoolLog.Entry entry : opened.entries()) {
-                Ticket ticket = new Ticket(nextSeq++, entry.receivedAt(), State.SPOOLED);
+                Ticket ticket = new Ticket(nextSeq++, entry.receivedAt(), State.SPOOLED, Set.of());
                 ticket.entry = entry;
                 spooled.add(ticket);
                 depth += entry.messages();
@@ -237,11 +251,12 @@ public class Spool implements CamelContextAware {
      */
     public void admit(Exchange exchange) {
         openIfNeeded();
+        Set<List<Object>> keys = keys(exchange.getVariable(NotAcknowledged.MESSAGES, List.class));
         Ticket ticket;
         lock.lock();
         try {
             boolean holding = toSpool > 0 || !spooled.isEmpty();
-            ticket = new Ticket(nextSeq++, exchange.getClock().getCreated(), holding ? State.TO_SPOOL : State.DIRECT);
+            ticket = new Ticket(nextSeq++, exchange.getClock().getCreated(), holding ? State.TO_SPOOL : State.DIRECT, keys);
             pending.put(ticket.seq, ticket);
             if (holding) {
                 toSpool++;
@@ -310,7 +325,7 @@ public class Spool implements CamelContextAware {
             ticket.state = State.TO_SPOOL;
             toSpool++;
             for (Ticket younger : pending.tailMap(ticket.seq, false).values()) {
-                if (younger.state == State.DIRECT) {
+                if (younger.state == State.DIRECT && younger.sharesAKeyWith(ticket)) {
                     younger.mustSpool = true;
                 }
             }
@@ -529,10 +544,33 @@ public class Spool implements CamelContextAware {
 
     // ---------------------------------------------------------------------------------------------------
 
-    /** Called with the lock held: whether a webhook older than this one is still being sent or written. */
+    /**
+     * Called with the lock held: whether an older webhook with one of this one's keys is still being
+     * sent or written. Webhooks of other keys need no order between them, so none waits for them.
+     */
     private boolean olderPending(Ticket ticket) {
-        Map.Entry<Long, Ticket> first = pending.firstEntry();
-        return first != null && first.getKey() < ticket.seq;
+        for (Ticket older : pending.headMap(ticket.seq, false).values()) {
+            if (older.sharesAKeyWith(ticket)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The Kafka keys of a webhook's messages (or CloudEvents), as KafkaRecord makes them: [RoomId, Key]. */
+    static Set<List<Object>> keys(List<?> messages) {
+        if (messages == null || messages.isEmpty()) {
+            return Set.of();
+        }
+        Set<List<Object>> keys = new java.util.HashSet<>(messages.size() * 2);
+        for (Object event : messages) {
+            if (event instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> message = live.webhook.cloudevents.CloudEvents.message((Map<String, Object>) map);
+                keys.add(java.util.Arrays.asList(message.get("RoomId"), message.get("Key")));
+            }
+        }
+        return keys;
     }
 
     /** Called with the lock held: the ticket leaves the spool's order without being written. */
