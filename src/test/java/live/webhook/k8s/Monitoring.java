@@ -113,8 +113,9 @@ final class Monitoring {
         String spoolAge = duration(Long.parseLong(t.get("spool.oldest.age.seconds")));
         List<Alert> alerts = new ArrayList<>();
         alerts.add(new Alert("TencentWebhookSpoolHolding",
-                "With Kafka up the spool empties within seconds, so messages that stay in it mean Kafka is"
-                        + " unreachable or refuses the records. They are safe on the pod's disk meanwhile: a warning.",
+                "With Kafka up, spool-drain delivers thousands of messages a second, so messages that stay in the"
+                        + " spool mean Kafka is unreachable or refuses the records, or a very long outage's backlog is"
+                        + " still going out. They are safe on the pod's volume meanwhile: a warning.",
                 "max by (namespace, pod, instance) (tencent_spool_depth{" + s + "}) > 0",
                 t.get("spool.holding.for"), "warning",
                 "The spool of {{ $labels.instance }} has held messages for " + t.get("spool.holding.for")
@@ -122,18 +123,19 @@ final class Monitoring {
                 "Kafka has not taken the messages the Kafka sink spooled: it is unreachable from the pod or refuses"
                         + " the records. Webhooks are still answered OK from the spool. Read kafka.reachable and"
                         + " kafka.last.failure on /observe/health/ready?data=true (management port), then check the"
-                        + " brokers of KAFKA_BROKERS and the topic; the spool drains by itself once Kafka takes records."));
+                        + " brokers of KAFKA_BROKERS and the topic; the spool drains by itself once Kafka takes records"
+                        + " (while tencent_spool_depth falls, it is doing so)."));
         alerts.add(new Alert("TencentWebhookSpoolStale",
-                "Consumers see room metadata as old as the oldest spooled message, and an emptyDir spool is lost"
-                        + " with its pod: critical.",
+                "Consumers see room metadata as old as the oldest spooled message, and a spool without a volume"
+                        + " of its own (an emptyDir, as on Knative) is lost with its pod: critical.",
                 "max by (namespace, pod, instance) (tencent_spool_oldest_age_seconds{" + s + "}) > "
                         + t.get("spool.oldest.age.seconds"),
                 t.get("spool.stale.for"), "critical",
                 "The oldest spooled message of {{ $labels.instance }} has waited {{ $value | humanizeDuration }}",
-                "A message has waited in the spool for over " + spoolAge + ". Do not delete, drain or scale down"
-                        + " the pod while its spool holds messages (an emptyDir goes with the pod). Bring Kafka back"
-                        + " (see TencentWebhookSpoolHolding); if it stays away for long, give the spool a"
-                        + " PersistentVolumeClaim."));
+                "A message has waited in the spool for over " + spoolAge + ". Do not delete the pod's volume,"
+                        + " nor scale down a StatefulSet, while its spool holds messages (an emptyDir goes with the pod)."
+                        + " Bring Kafka back (see TencentWebhookSpoolHolding); if it stays away for long, keep the"
+                        + " spool on a PersistentVolumeClaim (k8s/plain, k8s/camel-k)."));
         alerts.add(new Alert("TencentWebhookSdkAppidRefused",
                 "Tencent sends webhooks for our SdkAppid only: a lasting share refused with 4030 is our"
                         + " configuration or someone probing the endpoint. A \"for\" longer than the rate window leaves"
@@ -170,8 +172,8 @@ final class Monitoring {
                 "{{ $value | humanizePercentage }} of the webhooks are answered 500 (5000)",
                 "Webhooks fail with ErrorCode 5000 and Tencent does not get OK for them. The pods' ERROR log lines"
                         + " name the cause. A full or read-only disk under the file sink or the spool also turns"
-                        + " readiness DOWN (TencentWebhookNotReady): free or enlarge the volume (the data emptyDir's"
-                        + " sizeLimit), then watch the webhooks being accepted again."));
+                        + " readiness DOWN (TencentWebhookNotReady): free or enlarge the volume (the pod's claim, or"
+                        + " the data emptyDir's sizeLimit), then watch the webhooks being accepted again."));
         alerts.add(new Alert("TencentWebhookSinkSlow",
                 "Tencent waits " + t.get("sink.p99.seconds") + " s for an answer; the timer's buckets have a boundary"
                         + " there, so a 99th percentile over it shows as such.",
