@@ -35,6 +35,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   <li>{@code {"type":"startup","name":...,"what":...,"runs_ms":[...],"rss_kb":...}}: repeated starts of one
  *       command line, without ({@code service-log}) and with ({@code service-log-appcds}) the image's AppCDS archive.</li>
  *   <li>{@code {"type":"appcds","archive_kb":...}}: the archive's size.</li>
+ *   <li>{@code {"type":"spool-write","process":...,"messages_written":...}}: after the wrk phase of that process, Kafka
+ *       away, how many messages it spooled in all.</li>
+ *   <li>{@code {"type":"spool-drain","process":...,"messages_found":...,"records_in_topic":...,"seconds":...}}: that spool
+ *       delivered by a new process with the broker up and no load, from its first answered webhook until
+ *       {@code tencent_spool_depth} read 0 (null: not within the timeout).</li>
  * </ul>
  *
  * <p>Usage: {@code java -cp ... live.webhook.bench.BenchReport RUN_DIR OUTPUT_BASE} writes
@@ -54,6 +59,7 @@ public final class BenchReport {
     static final double STARTUP_MS = 1_500;
     static final double STARTUP_APPCDS_MS = 1_000;
     static final double RSS_MB = 300;
+    static final double SPOOL_VS_DIRECT = 0.5;
 
     private final Properties meta;
     private final Map<String, ObjectNode> processes = new LinkedHashMap<>();
@@ -62,6 +68,8 @@ public final class BenchReport {
     private ObjectNode producerPerf;
     private final Map<String, ObjectNode> startups = new LinkedHashMap<>();
     private ObjectNode appCds;
+    private final Map<String, ObjectNode> spoolWrites = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> spoolDrains = new LinkedHashMap<>();
 
     private BenchReport(Properties meta) {
         this.meta = meta;
@@ -96,6 +104,8 @@ public final class BenchReport {
             case "producer-perf" -> producerPerf = record;
             case "startup" -> startups.put(record.path("name").asText(), derivedStartup(record));
             case "appcds" -> appCds = record;
+            case "spool-write" -> spoolWrites.put(record.path("process").asText(), record);
+            case "spool-drain" -> spoolDrains.put(record.path("process").asText(), derivedDrain(record));
             default -> { }
         }
     }
@@ -124,6 +134,14 @@ public final class BenchReport {
             r.put("records_per_s", seconds > 0 ? counted / seconds : 0);
             r.put("records_expected", expected);
             r.put("records_missing", Math.max(0, expected - counted));
+        }
+        return r;
+    }
+
+    /** Adds records/s: the records counted in the topic over the time the spool took to empty. */
+    private static ObjectNode derivedDrain(ObjectNode r) {
+        if (r.hasNonNull("seconds") && r.path("seconds").asDouble() > 0) {
+            r.put("records_per_s", r.path("records_in_topic").asDouble() / r.path("seconds").asDouble());
         }
         return r;
     }
@@ -159,6 +177,10 @@ public final class BenchReport {
         if (appCds != null) {
             root.set("appcds", appCds);
         }
+        ArrayNode sw = root.putArray("spool_write");
+        spoolWrites.values().forEach(sw::add);
+        ArrayNode sd = root.putArray("spool_drain");
+        spoolDrains.values().forEach(sd::add);
         ObjectNode ratios = root.putObject("ratios");
         for (String label : labels()) {
             String prefix = prefix(label);
@@ -254,6 +276,22 @@ public final class BenchReport {
                         startup == null ? "n/a" : fmt2(startup / 1000) + " s" + (series == null ? "" : " (median of " + series.path("runs_ms").size() + ")"));
             }
         }
+        // The spool: with Kafka away, the webhooks it takes; with no load, how fast spool-drain empties it. Both
+        // against the Kafka sink of the same run.
+        Double spoolRate = rate(prefix + "-spool-write");
+        Double sr = spoolRate == null || kafkaRate == null || kafkaRate == 0 ? null : spoolRate / kafkaRate;
+        target(list, "Kafka away: webhooks/s into the spool (2 keys, wrk)", ">= 0.5x the Kafka sink's", sr,
+                sr == null ? null : sr >= SPOOL_VS_DIRECT, spoolRate == null ? "n/a" : fmt0(spoolRate) + " (" + fmtX(sr) + ")");
+        ObjectNode drain = spoolDrains.get(prefix + "-spool-drain");
+        Double drainRate = drain == null || !drain.has("records_per_s") ? null : drain.path("records_per_s").asDouble();
+        Double dr = drainRate == null || records == null || records == 0 ? null : drainRate / records;
+        boolean whole = drain != null && drain.hasNonNull("messages_found")
+                && drain.path("records_in_topic").asLong() >= drain.path("messages_found").asLong();
+        target(list, "Spool drain, no load: records/s, every message in the topic", ">= 0.5x the Kafka sink's records/s",
+                dr, dr == null ? (drain == null ? null : false) : dr >= SPOOL_VS_DIRECT && whole,
+                drain == null ? "n/a" : drainRate == null ? "not empty within " + drain.path("timeout_s").asLong() + " s"
+                        : fmt0(drainRate) + " (" + fmtX(dr) + ") from " + fmt0(drain.path("messages_found").asDouble()) + " messages"
+                                + (whole ? "" : ", " + (drain.path("messages_found").asLong() - drain.path("records_in_topic").asLong()) + " missing"));
         Double rss = null;
         String worst = null;
         for (ObjectNode proc : processes.values()) {
@@ -374,6 +412,26 @@ public final class BenchReport {
                         .append(fmt1(o.path("max_ms").asDouble())).append(" | ").append(o.path("non2xx").asLong()).append(" | ")
                         .append(o.path("errors").asLong()).append(" | ").append(o.path("unanswered").asLong()).append(" | ")
                         .append(fmt1(o.path("max_send_lag_ms").asDouble())).append(" |\n");
+            }
+        }
+
+        if (!spoolDrains.isEmpty()) {
+            md.append("\n## The spool\n\n");
+            md.append("`*-spool-write`: the Kafka sink with `KAFKA_BROKERS` on a port where nothing listens, so every webhook goes to "
+                    + "the spool (its wrk phase is in the table above). `*-spool-drain`: the same jar started again on that spool with "
+                    + "the broker up and no load; the time runs from its first answered webhook until `tencent_spool_depth` reads 0, "
+                    + "and the records are counted in its own topic.\n\n");
+            md.append("| Process | Messages spooled | Messages found at start | Records in topic | Seconds to empty | Records/s |\n");
+            md.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+            for (ObjectNode d : spoolDrains.values()) {
+                String writer = d.path("process").asText().replace("-spool-drain", "-spool-write");
+                ObjectNode w = spoolWrites.get(writer);
+                md.append("| ").append(d.path("process").asText()).append(" | ")
+                        .append(w == null || !w.hasNonNull("messages_written") ? "n/a" : fmt0(w.path("messages_written").asDouble())).append(" | ")
+                        .append(d.hasNonNull("messages_found") ? fmt0(d.path("messages_found").asDouble()) : "n/a").append(" | ")
+                        .append(fmt0(d.path("records_in_topic").asDouble())).append(" | ")
+                        .append(d.hasNonNull("seconds") ? fmt1(d.path("seconds").asDouble()) : "> " + d.path("timeout_s").asLong()).append(" | ")
+                        .append(d.has("records_per_s") ? fmt0(d.path("records_per_s").asDouble()) : "n/a").append(" |\n");
             }
         }
 
