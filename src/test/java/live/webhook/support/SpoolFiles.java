@@ -62,6 +62,40 @@ public final class SpoolFiles {
         return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
     }
 
+    /**
+     * Writes a spool as an earlier run would have left it: {@code webhooks} lines of {@code keys}
+     * messages each (room {@code <room>-<webhook>}, keys k0, k1, ..., values v<webhook>), all received
+     * at {@code receivedAt}, a thousand messages to a segment.
+     */
+    public static void leftByAnEarlierRun(Path spool, String room, int webhooks, int keys, long receivedAt) {
+        try {
+            Files.createDirectories(spool);
+            List<String> lines = new ArrayList<>();
+            int segment = 1;
+            for (int w = 0; w < webhooks; w++) {
+                List<Map<String, Object>> messages = new ArrayList<>(keys);
+                for (int k = 0; k < keys; k++) {
+                    Map<String, Object> message = new java.util.LinkedHashMap<>();
+                    message.put("SdkAppid", WebhookService.SDKAPPID);
+                    message.put("CallbackCommand", WebhookService.SET);
+                    message.put("RoomId", room + "-" + w);
+                    message.put("Key", "k" + k);
+                    message.put("Value", "v" + w);
+                    message.put("Operator_Account", "brennanli");
+                    message.put("EventTime", receivedAt);
+                    messages.add(message);
+                }
+                lines.add(JSON.writeValueAsString(Map.of("receivedAt", receivedAt, "messages", messages)));
+                if (lines.size() * keys >= 1000 || w == webhooks - 1) {
+                    Files.write(spool.resolve(String.format("%020d.jsonl", segment++)), lines, StandardCharsets.UTF_8);
+                    lines.clear();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Files in the spool other than its segments, its cursor and its lock: none is expected. */
     public static List<Path> strays(Path spool) {
         try (Stream<Path> files = Files.list(spool)) {
