@@ -35,10 +35,13 @@ import org.slf4j.LoggerFactory;
  * {@link #write}; spool-drain calls {@link #takeBatch}, then {@link #delivered} or {@link #notDelivered}.
  *
  * <h2>The order of a key's records</h2>
- * Every webhook takes a ticket on arrival, numbered in arrival order. While the spool holds anything
- * (or is being written to), a new webhook joins it; otherwise it goes straight to Kafka. A key's
- * records then reach the topic in arrival order, or, where two webhooks were in flight at once and
- * the older failed, the younger is delivered again after the older:
+ * Every webhook takes a ticket on arrival, numbered in arrival order. It joins the spool while the
+ * spool holds (or is being written) a webhook with one of its keys, and also, whatever its keys,
+ * while Kafka's last answer was a failure (so that no webhook waits for Kafka's timeouts while it is
+ * away) or the spool holds what an earlier run left (whose keys are not read); otherwise it goes
+ * straight to Kafka, so that a backlog drains while new keys flow past it. A key's records then reach
+ * the topic in arrival order, or, where two webhooks were in flight at once and the older failed, the
+ * younger is delivered again after the older:
  * <ul>
  * <li>a webhook that Kafka acknowledged waits until every older one with one of its keys sent
  * straight to Kafka has its answer; if one of those failed meanwhile, it is spooled too, behind it
@@ -46,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * of other keys, nearly all of them, do not wait for each other;</li>
  * <li>spooled webhooks are written to the log each once every older ticket with one of its keys is
  * answered or written, and delivered in log order;</li>
- * <li>the spool counts as empty only once nothing older waits, decided under the same lock as every
- * arrival, so no arrival can slip between the last delivery and the switch back to Kafka.</li>
+ * <li>whether a key is in the spool is decided under the same lock as every arrival, so no arrival can
+ * slip between the last delivery of its key and the switch back to Kafka.</li>
  * </ul>
  *
  * <h2>Delivery</h2>
@@ -83,7 +86,7 @@ public class Spool implements CamelContextAware {
     public static final class Ticket {
         final long seq;
         final long receivedAt;
-        /** The Kafka keys of its messages, [RoomId, Key]: only webhooks sharing one need an order. */
+        /** The Kafka keys of its messages, [RoomId, Key]: only webhooks sharing one need an order. Null: not known (left by an earlier run). */
         final Set<List<Object>> keys;
         State state;
         /** An older webhook sent at the same time failed: this one goes to the spool behind it. */
@@ -100,6 +103,9 @@ public class Spool implements CamelContextAware {
         }
 
         boolean sharesAKeyWith(Ticket other) {
+            if (keys == null || other.keys == null) {
+                return false;
+            }
             for (List<Object> key : keys) {
                 if (other.keys.contains(key)) {
                     return true;
@@ -145,6 +151,12 @@ public class Spool implements CamelContextAware {
     private SpoolLog log;
     private long nextSeq;
     private int toSpool;
+    /** The keys of the webhooks in the spool or on their way to it, each with how many hold it. */
+    private final Map<List<Object>, Integer> spooledKeys = new java.util.HashMap<>();
+    /** Webhooks in the spool whose keys are not known (left by an earlier run): every arrival joins them. */
+    private int unknownKeys;
+    /** Kafka's last answer was a failure (a send or a drain attempt): arrivals join the spool without trying it. */
+    private boolean kafkaFailing;
     private long depth;
     private long holdingSince;
     private long deliveredSinceHolding;
@@ -211,9 +223,10 @@ public class Spool implements CamelContextAware {
             SpoolLog.Opened opened = SpoolLog.open(directory, batchMessages);
             log = opened.log();
             for (SpoolLog.Entry entry : opened.entries()) {
-                Ticket ticket = new Ticket(nextSeq++, entry.receivedAt(), State.SPOOLED, Set.of());
+                Ticket ticket = new Ticket(nextSeq++, entry.receivedAt(), State.SPOOLED, null);
                 ticket.entry = entry;
                 spooled.add(ticket);
+                unknownKeys++;
                 depth += entry.messages();
             }
             if (!spooled.isEmpty()) {
@@ -255,11 +268,10 @@ public class Spool implements CamelContextAware {
         Ticket ticket;
         lock.lock();
         try {
-            boolean holding = toSpool > 0 || !spooled.isEmpty();
-            ticket = new Ticket(nextSeq++, exchange.getClock().getCreated(), holding ? State.TO_SPOOL : State.DIRECT, keys);
+            ticket = new Ticket(nextSeq++, exchange.getClock().getCreated(), State.DIRECT, keys);
             pending.put(ticket.seq, ticket);
-            if (holding) {
-                toSpool++;
+            if (kafkaFailing || unknownKeys > 0 || spoolHoldsAKeyOf(ticket)) {
+                joinSpool(ticket);
             }
         } finally {
             lock.unlock();
@@ -292,9 +304,9 @@ public class Spool implements CamelContextAware {
             }
             spool = ticket.mustSpool || olderPending(ticket);
             if (spool) {
-                ticket.state = State.TO_SPOOL;
-                toSpool++;
+                joinSpool(ticket);
             } else {
+                kafkaFailing = false;
                 pending.remove(ticket.seq);
                 answered.signalAll();
             }
@@ -322,8 +334,8 @@ public class Spool implements CamelContextAware {
         lock.lock();
         try {
             started = toSpool == 0 && spooled.isEmpty();
-            ticket.state = State.TO_SPOOL;
-            toSpool++;
+            kafkaFailing = true;
+            joinSpool(ticket);
             for (Ticket younger : pending.tailMap(ticket.seq, false).values()) {
                 if (younger.state == State.DIRECT && younger.sharesAKeyWith(ticket)) {
                     younger.mustSpool = true;
@@ -399,6 +411,7 @@ public class Spool implements CamelContextAware {
                 // Cut off with the failed write: never to be delivered.
                 if (spooled.remove(ticket)) {
                     depth -= messages.size();
+                    leaveSpool(ticket);
                 }
                 answered.signalAll();
             } finally {
@@ -480,6 +493,7 @@ public class Spool implements CamelContextAware {
     public void delivered(Exchange exchange) throws IOException {
         Batch batch = exchange.getVariable(BATCH, Batch.class);
         probing = false;
+        kafkaIsTaking();
         settle(batch, message -> true);
     }
 
@@ -509,11 +523,34 @@ public class Spool implements CamelContextAware {
             }
         }
         probing = true;
+        kafkaUnavailable();
         int left = batch.messages() - settle(batch, taken::get);
         SpoolState state = state();
         LOG.warn("Kafka did not take {} of the spool's oldest messages ({}): {} wait in the spool, the oldest for {}",
                 left, reason(exchange), messages(state.depth()), SpoolLifecycle.seconds(state.oldestAgeMillis()));
         exchange.getMessage().setBody(null);
+    }
+
+    /**
+     * Kafka does not take records (a failed drain attempt, or no answer at start-up): until it takes
+     * some, webhooks join the spool at once instead of each waiting for Kafka's timeouts.
+     */
+    public void kafkaUnavailable() {
+        lock.lock();
+        try {
+            kafkaFailing = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void kafkaIsTaking() {
+        lock.lock();
+        try {
+            kafkaFailing = false;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // --- What it holds -------------------------------------------------------------------------------
@@ -577,8 +614,42 @@ public class Spool implements CamelContextAware {
     private void resolve(Ticket ticket) {
         if (pending.remove(ticket.seq) != null && ticket.state == State.TO_SPOOL) {
             toSpool--;
+            leaveSpool(ticket);
         }
         answered.signalAll();
+    }
+
+    /** Called with the lock held: the webhook goes to the spool, and its keys with it. */
+    private void joinSpool(Ticket ticket) {
+        ticket.state = State.TO_SPOOL;
+        toSpool++;
+        for (List<Object> key : ticket.keys) {
+            spooledKeys.merge(key, 1, Integer::sum);
+        }
+    }
+
+    /** Called with the lock held: the webhook left the spool (delivered, or never written). */
+    private void leaveSpool(Ticket ticket) {
+        if (ticket.keys == null) {
+            unknownKeys--;
+            return;
+        }
+        for (List<Object> key : ticket.keys) {
+            spooledKeys.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** Called with the lock held: whether a webhook in the spool, or on its way to it, has one of this one's keys. */
+    private boolean spoolHoldsAKeyOf(Ticket ticket) {
+        if (spooledKeys.isEmpty()) {
+            return false;
+        }
+        for (List<Object> key : ticket.keys) {
+            if (spooledKeys.containsKey(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void abandon(Ticket ticket) {
@@ -632,9 +703,10 @@ public class Spool implements CamelContextAware {
                 // The head, almost always: a batch is taken from it.
                 if (spooled.peekFirst() == ticket) {
                     spooled.pollFirst();
-                } else {
-                    spooled.remove(ticket);
+                } else if (!spooled.remove(ticket)) {
+                    continue;
                 }
+                leaveSpool(ticket);
             }
             depth -= messages;
             deliveredSinceHolding += messages;

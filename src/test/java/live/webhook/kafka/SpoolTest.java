@@ -197,6 +197,38 @@ class SpoolTest {
     }
 
     @Test
+    void whileKafkaFailsEveryWebhookJoinsTheSpoolAndOnceItTakesRecordsOnlyThoseOfKeysInTheSpoolDo() throws Exception {
+        Spool spool = spool();
+        Exchange failed = webhook(message("a", "1"));
+        spool.admit(failed);
+        failed(spool, failed, 0);
+        // Kafka's last answer was a failure: a webhook of another key does not try it.
+        Exchange other = webhook(message("b", "1"));
+        spool.admit(other);
+        assertThat(spooling(other)).isTrue();
+        spool.write(other);
+
+        // A drain run: Kafka takes the probe (a1), then the next batch (b1) waits, not yet taken.
+        Exchange drain = new DefaultExchange(camel);
+        spool.takeBatch(drain);
+        assertThat(drain.getMessage().getBody(List.class)).containsExactly(message("a", "1"));
+        spool.delivered(drain);
+        // Kafka takes records again: b is still in the spool, c is not.
+        Exchange sameKey = webhook(message("b", "2"));
+        spool.admit(sameKey);
+        assertThat(spooling(sameKey)).as("b has a record in the spool").isTrue();
+        spool.write(sameKey);
+        Exchange newKey = webhook(message("c", "1"));
+        spool.admit(newKey);
+        assertThat(spooling(newKey)).as("c has none").isFalse();
+        assertThat(sentAndAcknowledged(spool, newKey)).isFalse();
+        assertThat(drain(spool)).containsExactly(message("b", "1"), message("b", "2"));
+        Exchange after = webhook(message("b", "3"));
+        spool.admit(after);
+        assertThat(spooling(after)).isFalse();
+    }
+
+    @Test
     void aWebhookArrivingWhileAnOlderOneIsBeingSpooledJoinsTheSpool() throws Exception {
         Spool spool = spool();
         Exchange older = webhook(message("k", "old"));
