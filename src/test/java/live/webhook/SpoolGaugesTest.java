@@ -43,8 +43,18 @@ class SpoolGaugesTest {
             settings.setProperty("kafka.request.timeout.ms", "1000");
             settings.setProperty("kafka.delivery.timeout.ms", "1200");
             settings.setProperty("kafka.linger.ms", "2");
+            // application.properties' security settings: none.
+            for (String key : List.of("kafka.sasl.mechanism", "kafka.sasl.username", "kafka.sasl.password", "kafka.ssl.truststore.location",
+                    "kafka.ssl.truststore.password", "kafka.ssl.keystore.location", "kafka.ssl.keystore.password")) {
+                settings.setProperty(key, "");
+            }
+            settings.setProperty("kafka.security.protocol", "PLAINTEXT");
+            settings.setProperty("kafka.ssl.truststore.type", "PKCS12");
+            settings.setProperty("kafka.ssl.keystore.type", "PKCS12");
             context.getPropertiesComponent().setInitialProperties(settings);
             context.getRegistry().bind("metricsRegistry", meters);
+            // routes/health.camel.yaml's, which the Kafka sink tells what Kafka did.
+            context.getRegistry().bind("sinkHealth", new live.webhook.health.SinkHealth());
             String routes = Files.readString(Path.of("routes", "kafka.camel.yaml"), StandardCharsets.UTF_8);
             PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("kafka.camel.yaml", routes));
             Spool first = context.getRegistry().lookupByNameAndType("spool", Spool.class);

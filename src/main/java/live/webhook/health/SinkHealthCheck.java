@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.Objects;
 
 import live.webhook.kafka.Spool;
 import org.apache.camel.CamelContext;
@@ -108,52 +107,63 @@ public class SinkHealthCheck extends AbstractHealthCheck {
             writable = false;
         }
         builder.detail(writtenSetting, written.toString());
+        SinkHealth health = health(context);
         // A failed write is cleared only by a write that succeeds after it.
-        Long failedAt = context.getVariable("global:writeFailedAt", Long.class);
-        if (failedAt != null) {
-            long now = System.currentTimeMillis();
+        SinkHealth.Failure failed = health.writeFailure();
+        if (failed != null) {
             if (writable && writesAgain(written)) {
-                // unless a webhook's write failed again meanwhile
-                if (Objects.equals(context.getVariable("global:writeFailedAt", Long.class), failedAt)) {
-                    context.setVariable("global:writeFailure", null);
-                    context.setVariable("global:writeFailedAt", null);
-                }
-                failedAt = null;
+                health.writesAgain(failed);
+                failed = null;
             } else {
-                builder.detail("write.last.failure", context.getVariable("global:writeFailure"));
-                builder.detail("write.failed.ms.ago", now - failedAt);
+                builder.detail("write.last.failure", failed.cause());
+                builder.detail("write.failed.ms.ago", System.currentTimeMillis() - failed.at());
             }
         }
-        if ("kafka".equals(sink)) {
-            kafkaDetails(builder, context);
-        }
+        String kafka = "kafka".equals(sink) ? kafkaDetails(builder, context, health) : null;
         if (!writable) {
             builder.down();
             builder.message(writtenSetting + " is not a writable directory");
-        } else if (failedAt != null) {
+        } else if (failed != null) {
             builder.down();
             builder.message("the last write to " + writtenSetting + " failed, and a write there still fails");
         } else {
             builder.up();
+            if (kafka != null) {
+                builder.message(kafka);
+            }
         }
     }
 
-    private void kafkaDetails(HealthCheckResultBuilder builder, CamelContext context) {
-        // What the last delivery attempt said, as kafka-send and its callers record it:
-        // true after an acknowledgement, false after a failure, unknown before the first.
-        Long acked = context.getVariable("global:kafkaAckedAt", Long.class);
-        Long failed = context.getVariable("global:kafkaFailedAt", Long.class);
+    /** The sink's state, which the routes keep in the bean sinkHealth (routes/health.camel.yaml). */
+    private static SinkHealth health(CamelContext context) {
+        SinkHealth health = context.getRegistry().lookupByNameAndType("sinkHealth", SinkHealth.class);
+        return health != null ? health : new SinkHealth();
+    }
+
+    /** Kafka's and the spool's details; what readiness says of Kafka while it does not take records, else null. */
+    private String kafkaDetails(HealthCheckResultBuilder builder, CamelContext context, SinkHealth health) {
+        // What the last delivery attempt said: true after an acknowledgement, false after a failure,
+        // unknown before the first.
+        Boolean reachable = health.kafkaReachable();
         builder.detail("kafka.brokers", kafkaBrokers);
-        builder.detail("kafka.reachable", acked == null && failed == null ? "unknown"
-                : (Object) (failed == null || (acked != null && acked > failed)));
-        if (failed != null) {
-            builder.detail("kafka.last.failure", context.getVariable("global:kafkaFailure"));
+        builder.detail("kafka.reachable", reachable == null ? "unknown" : (Object) reachable);
+        SinkHealth.Failure failure = health.kafkaFailure();
+        if (failure != null) {
+            builder.detail("kafka.last.failure", failure.cause());
+        }
+        SinkHealth.Failure refused = health.kafkaAuthenticationFailure();
+        if (refused != null) {
+            builder.detail("kafka.authentication.failure", refused.cause());
         }
         // The spool routes/kafka.camel.yaml uses (looked up here: Camel may build a YAML bean twice).
         Spool spool = context.getRegistry().lookupByNameAndType("spool", Spool.class);
         Spool.SpoolState state = spool == null ? new Spool.SpoolState(0, 0) : spool.state();
         builder.detail("spool.depth", state.depth());
         builder.detail("spool.oldest.age.ms", state.oldestAgeMillis());
+        if (refused != null) {
+            return "Kafka refused this service's credentials (authentication failed): webhooks go to the spool";
+        }
+        return Boolean.FALSE.equals(reachable) ? "Kafka did not take the last records in time: webhooks go to the spool" : null;
     }
 
     /**

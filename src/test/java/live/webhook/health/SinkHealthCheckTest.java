@@ -24,9 +24,26 @@ class SinkHealthCheckTest {
     Path dir;
     DefaultCamelContext context;
 
+    final SinkHealth health = new SinkHealth();
+
     @BeforeEach
     void context() {
         context = new DefaultCamelContext();
+        context.getRegistry().bind("sinkHealth", health);
+    }
+
+    /** What write-failed records of a failed write to the directory. */
+    void writeFailed(Path directory, String cause) throws Exception {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+        exchange.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new java.io.IOException(cause));
+        exchange.setVariable("WrittenFile", directory.toString());
+        health.writeFailed(exchange);
+    }
+
+    void kafkaFailed(String cause) {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+        exchange.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new org.apache.kafka.common.errors.TimeoutException(cause));
+        health.kafkaFailed(exchange);
     }
 
     @AfterEach
@@ -91,15 +108,13 @@ class SinkHealthCheckTest {
     void aFailedWriteIsClearedByTheChecksOwnWriteWhenItSucceeds() throws Exception {
         Path spool = dir.resolve("spool");
         Files.createDirectories(spool);
-        context.setVariable("global:writeFailure", "No space left on device");
-        context.setVariable("global:writeFailedAt", System.currentTimeMillis() - 1000);
+        writeFailed(spool, "No space left on device");
 
         HealthCheck.Result result = check("kafka", spool, dir.resolve("out")).call();
 
         assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
         assertThat(result.getDetails()).doesNotContainKeys("write.last.failure", "write.failed.ms.ago");
-        assertThat(context.getVariable("global:writeFailedAt")).isNull();
-        assertThat(context.getVariable("global:writeFailure")).isNull();
+        assertThat(health.writeFailure()).isNull();
         // The 4 KiB probe is removed again.
         try (var left = Files.list(spool)) {
             assertThat(left).isEmpty();
@@ -110,9 +125,9 @@ class SinkHealthCheckTest {
     void aFailedWriteStaysFailedWhileTheDirectoryCannotBeWritten() throws Exception {
         Path spool = dir.resolve("spool");
         Files.createDirectories(spool);
-        long failedAt = System.currentTimeMillis() - 1000;
-        context.setVariable("global:writeFailure", "No space left on device");
-        context.setVariable("global:writeFailedAt", failedAt);
+        writeFailed(spool, "No space left on device");
+        SinkHealth.Failure failed = health.writeFailure();
+        org.awaitility.Awaitility.await().until(() -> System.currentTimeMillis() - failed.at() >= 20);
         SinkHealthCheck check = check("kafka", spool, dir.resolve("out"));
         // Lost after the failure: the directory is now a regular file.
         Files.delete(spool);
@@ -122,29 +137,27 @@ class SinkHealthCheckTest {
 
         assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(result.getMessage()).hasValue("spool.dir is not a writable directory");
-        assertThat(result.getDetails()).containsEntry("write.last.failure", "No space left on device");
-        assertThat(((Number) result.getDetails().get("write.failed.ms.ago")).longValue()).isGreaterThanOrEqualTo(1000);
-        assertThat(context.getVariable("global:writeFailedAt", Long.class)).isEqualTo(failedAt);
-        assertThat(context.getVariable("global:writeFailure")).isEqualTo("No space left on device");
+        assertThat(result.getDetails()).containsEntry("write.last.failure", "java.io.IOException: No space left on device");
+        assertThat(((Number) result.getDetails().get("write.failed.ms.ago")).longValue()).isGreaterThanOrEqualTo(20);
+        assertThat(health.writeFailure()).isSameAs(failed);
     }
 
     @Test
-    void aFailedWriteInAWritableDirectoryWhereTheProbeStillFailsIsDown() {
+    void aFailedWriteInAWritableDirectoryWhereTheProbeStillFailsIsDown() throws Exception {
         // A directory that reports itself writable yet takes no new file: what a full disk looks like to
         // the check. As root, /proc is such a directory (a read-only directory is writable for root).
         Path proc = Path.of("/proc");
         assumeTrue(Files.isDirectory(proc) && Files.isWritable(proc), "needs a writable-looking /proc (root on Linux)");
         assumeTrue(!SinkHealthCheck.writesAgain(proc), "/proc takes files here");
-        context.setVariable("global:writeFailure", "No space left on device");
-        context.setVariable("global:writeFailedAt", System.currentTimeMillis());
+        writeFailed(dir.resolve("spool"), "No space left on device");
 
         HealthCheck.Result result = check("file", dir.resolve("spool"), proc).call();
 
         assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
         assertThat(result.getMessage()).hasValue("the last write to sink.file.dir failed, and a write there still fails");
-        assertThat(result.getDetails()).containsEntry("write.last.failure", "No space left on device")
+        assertThat(result.getDetails()).containsEntry("write.last.failure", "java.io.IOException: No space left on device")
                 .containsKey("write.failed.ms.ago");
-        assertThat(context.getVariable("global:writeFailedAt")).isNotNull();
+        assertThat(health.writeFailure()).isNotNull();
     }
 
     @Test
@@ -161,7 +174,7 @@ class SinkHealthCheckTest {
 
     @Test
     void kafkaIsReachableAfterAnAcknowledgement() {
-        context.setVariable("global:kafkaAckedAt", 2000L);
+        health.kafkaAcknowledged();
         HealthCheck.Result result = check("kafka", dir.resolve("spool"), dir.resolve("out")).call();
 
         assertThat(result.getDetails()).containsEntry("kafka.reachable", true).doesNotContainKey("kafka.last.failure");
@@ -169,21 +182,40 @@ class SinkHealthCheckTest {
 
     @Test
     void kafkaIsUnreachableAfterAFailureAndStaysUp() {
-        context.setVariable("global:kafkaAckedAt", 1000L);
-        context.setVariable("global:kafkaFailedAt", 2000L);
-        context.setVariable("global:kafkaFailure", "Expiring 1 record(s)");
+        health.kafkaAcknowledged();
+        long acked = System.currentTimeMillis();
+        org.awaitility.Awaitility.await().until(() -> System.currentTimeMillis() > acked);
+        kafkaFailed("Expiring 1 record(s)");
         HealthCheck.Result result = check("kafka", dir.resolve("spool"), dir.resolve("out")).call();
 
         assertThat(result.getState()).as("Kafka never makes it DOWN").isEqualTo(HealthCheck.State.UP);
         assertThat(result.getDetails()).containsEntry("kafka.reachable", false)
-                .containsEntry("kafka.last.failure", "Expiring 1 record(s)");
+                .containsEntry("kafka.last.failure", "Expiring 1 record(s)").doesNotContainKey("kafka.authentication.failure");
+        assertThat(result.getMessage()).hasValue("Kafka did not take the last records in time: webhooks go to the spool");
+    }
+
+    @Test
+    void kafkaRefusingTheCredentialsIsSaidAndStaysUp() {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+        exchange.setProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, new org.apache.kafka.common.errors.SaslAuthenticationException(
+                "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512"));
+        health.kafkaFailed(exchange);
+        kafkaFailed("Topic t not present in metadata after 500 ms.");
+        HealthCheck.Result result = check("kafka", dir.resolve("spool"), dir.resolve("out")).call();
+
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(result.getMessage()).hasValue("Kafka refused this service's credentials (authentication failed): webhooks go to the spool");
+        assertThat(result.getDetails()).containsEntry("kafka.reachable", false)
+                .containsEntry("kafka.authentication.failure",
+                        "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
     }
 
     @Test
     void kafkaIsReachableAgainAfterAnAcknowledgementThatFollowsTheFailure() {
-        context.setVariable("global:kafkaFailedAt", 2000L);
-        context.setVariable("global:kafkaFailure", "Expiring 1 record(s)");
-        context.setVariable("global:kafkaAckedAt", 3000L);
+        kafkaFailed("Expiring 1 record(s)");
+        long failed = System.currentTimeMillis();
+        org.awaitility.Awaitility.await().until(() -> System.currentTimeMillis() > failed);
+        health.kafkaAcknowledged();
         HealthCheck.Result result = check("kafka", dir.resolve("spool"), dir.resolve("out")).call();
 
         assertThat(result.getDetails()).containsEntry("kafka.reachable", true)
