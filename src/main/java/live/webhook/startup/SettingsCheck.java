@@ -36,6 +36,9 @@ public class SettingsCheck implements StartupCondition {
     private static final Pattern WHOLE = Pattern.compile("\\d{1,19}");
     private static final Pattern BOOLEAN = Pattern.compile("(?i)true|false");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final List<String> SECURITY_PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+    private static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+    private static final List<String> STORE_TYPES = List.of("PKCS12", "PEM");
 
     @Override
     public String getName() {
@@ -159,6 +162,87 @@ public class SettingsCheck implements StartupCondition {
             }
             whole("spool.drain.delay.ms", 1, Integer.MAX_VALUE, "milliseconds");
             writableDirectory("spool.dir", "a directory");
+            kafkaSecurity();
+        }
+
+        /**
+         * TLS and SASL, as Kafka's producer would read them at its first connection, where a mistake
+         * would only show as records that never go out: the protocol and mechanism names, a user name
+         * and password for SASL, and each store opened with its password. A password is never shown.
+         */
+        void kafkaSecurity() {
+            String protocol = value("kafka.security.protocol");
+            if (protocol == null || !SECURITY_PROTOCOLS.contains(protocol)) {
+                problem("kafka.security.protocol", "must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not " + shown(protocol));
+                return;
+            }
+            if (protocol.startsWith("SASL_")) {
+                String mechanism = value("kafka.sasl.mechanism");
+                if (mechanism == null || !SASL_MECHANISMS.contains(mechanism)) {
+                    problem("kafka.sasl.mechanism", "must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with KAFKA_SECURITY_PROTOCOL "
+                            + protocol + ", not " + shown(mechanism));
+                }
+                if (blank(value("kafka.sasl.username"))) {
+                    problem("kafka.sasl.username", "is required with KAFKA_SECURITY_PROTOCOL " + protocol);
+                }
+                if (blank(value("kafka.sasl.password"))) {
+                    problem("kafka.sasl.password", "is required with KAFKA_SECURITY_PROTOCOL " + protocol);
+                }
+            }
+            if (protocol.endsWith("SSL")) {
+                store("truststore", false);
+                store("keystore", true);
+            }
+        }
+
+        /** A truststore or keystore, when one is named: it exists and opens with its password. */
+        void store(String which, boolean key) {
+            String prefix = "kafka.ssl." + which;
+            String location = value(prefix + ".location");
+            String type = value(prefix + ".type");
+            String password = value(prefix + ".password");
+            if (type == null || !STORE_TYPES.contains(type)) {
+                problem(prefix + ".type", "must be PKCS12 or PEM, not " + shown(type));
+                return;
+            }
+            if (blank(location)) {
+                return;
+            }
+            Path file = Paths.get(location);
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                problem(prefix + ".location", "must be a readable file, not " + shown(location));
+                return;
+            }
+            if ("PEM".equals(type)) {
+                if (!blank(password)) {
+                    problem(prefix + ".password", "must be empty for a PEM " + which + " (Kafka refuses one; a PEM key must not be encrypted)");
+                }
+                try {
+                    String pem = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    if (!pem.contains("-----BEGIN CERTIFICATE-----") || (key && !pem.contains("PRIVATE KEY-----"))) {
+                        problem(prefix + ".location", "must be PEM " + (key ? "holding a private key and its certificate" : "certificates")
+                                + ": " + shown(location) + " is not");
+                    }
+                } catch (Exception e) {
+                    problem(prefix + ".location", "cannot be read: " + shown(location) + " (" + e.getClass().getSimpleName() + ")");
+                }
+                return;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(in, password == null ? new char[0] : password.toCharArray());
+                if (store.size() == 0) {
+                    problem(prefix + ".location", "holds no " + (key ? "key" : "certificate") + ": " + shown(location));
+                }
+            } catch (Exception e) {
+                // The cause is the JDK's ("keystore password was incorrect", "... tag mismatch"), never the password.
+                problem(prefix + ".location", "must be a PKCS12 " + which + " that " + envName(prefix + ".password") + " ("
+                        + prefix + ".password) opens: " + shown(location) + " does not (" + e.getMessage() + ")");
+            }
+        }
+
+        static boolean blank(String v) {
+            return v == null || v.isBlank();
         }
 
         /**
@@ -175,7 +259,11 @@ public class SettingsCheck implements StartupCondition {
 
         /** Named as an operator sets it: the environment variable, then the property. */
         void problem(String key, String what) {
-            problems.add(key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_") + " (" + key + ") " + what);
+            problems.add(envName(key) + " (" + key + ") " + what);
+        }
+
+        static String envName(String key) {
+            return key.toUpperCase(Locale.ROOT).replaceAll("[.-]", "_");
         }
 
         static String shown(String v) {

@@ -206,10 +206,78 @@ class SettingsCheckTest {
                         + "KAFKA_LINGER_MS (kafka.linger.ms) must be a whole number from 0 to 2147483647 (milliseconds), not nothing; "
                         + "KAFKA_DELIVERY_TIMEOUT_MS (kafka.delivery.timeout.ms) must be a whole number from 0 to 2147483647 (milliseconds), not nothing; "
                         + "SPOOL_DRAIN_DELAY_MS (spool.drain.delay.ms) must be a whole number from 1 to 2147483647 (milliseconds), not nothing; "
-                        + "SPOOL_DIR (spool.dir) must name a directory, not nothing");
+                        + "SPOOL_DIR (spool.dir) must name a directory, not nothing; "
+                        + "KAFKA_SECURITY_PROTOCOL (kafka.security.protocol) must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not nothing");
         assertThat(refusal(kafka("kafka.linger.ms", "5", "kafka.delivery.timeout.ms", "1000")))
                 .isEqualTo("Not started: KAFKA_DELIVERY_TIMEOUT_MS (kafka.delivery.timeout.ms) must be at least "
                         + "kafka.linger.ms + kafka.request.timeout.ms (1005), Kafka's own rule, not 1000");
+    }
+
+    @Test
+    void kafkaSecurityNamesAProtocolAndForSaslAMechanismAUserAndAPassword() throws Exception {
+        assertThat(new SettingsCheck().canContinue(kafka("kafka.security.protocol", "SASL_SSL", "kafka.sasl.mechanism", "SCRAM-SHA-512",
+                "kafka.sasl.username", "webhook", "kafka.sasl.password", "s3cret"))).isTrue();
+        assertThat(refusal(kafka("kafka.security.protocol", "TLS")))
+                .isEqualTo("Not started: KAFKA_SECURITY_PROTOCOL (kafka.security.protocol) must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not 'TLS'");
+        assertThat(refusal(kafka("kafka.security.protocol", "SASL_SSL")))
+                .isEqualTo("Not started: KAFKA_SASL_MECHANISM (kafka.sasl.mechanism) must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 "
+                        + "with KAFKA_SECURITY_PROTOCOL SASL_SSL, not ''; "
+                        + "KAFKA_SASL_USERNAME (kafka.sasl.username) is required with KAFKA_SECURITY_PROTOCOL SASL_SSL; "
+                        + "KAFKA_SASL_PASSWORD (kafka.sasl.password) is required with KAFKA_SECURITY_PROTOCOL SASL_SSL");
+        assertThat(refusal(kafka("kafka.security.protocol", "SASL_PLAINTEXT", "kafka.sasl.mechanism", "GSSAPI",
+                "kafka.sasl.username", "u", "kafka.sasl.password", "p")))
+                .isEqualTo("Not started: KAFKA_SASL_MECHANISM (kafka.sasl.mechanism) must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 "
+                        + "with KAFKA_SECURITY_PROTOCOL SASL_PLAINTEXT, not 'GSSAPI'");
+        // Without SASL, its settings are not looked at.
+        assertThat(new SettingsCheck().canContinue(kafka("kafka.sasl.mechanism", "bogus"))).isTrue();
+    }
+
+    @Test
+    void kafkaStoresExistAndOpenWithTheirPasswordsWhichNoRefusalShows() throws Exception {
+        Path store = keytoolStore("store-pw-" + System.nanoTime());
+        String password = Files.readString(store.resolveSibling(store.getFileName() + ".password"));
+        assertThat(new SettingsCheck().canContinue(kafka("kafka.security.protocol", "SSL", "kafka.ssl.truststore.location", store.toString(),
+                "kafka.ssl.truststore.password", password, "kafka.ssl.keystore.location", store.toString(),
+                "kafka.ssl.keystore.password", password))).isTrue();
+
+        String missing = dir.resolve("missing.p12").toString();
+        assertThat(refusal(kafka("kafka.security.protocol", "SSL", "kafka.ssl.truststore.location", missing)))
+                .isEqualTo("Not started: KAFKA_SSL_TRUSTSTORE_LOCATION (kafka.ssl.truststore.location) must be a readable file, not '" + missing + "'");
+        String wrong = "not-the-" + password;
+        String refused = refusal(kafka("kafka.security.protocol", "SASL_SSL", "kafka.sasl.mechanism", "PLAIN", "kafka.sasl.username", "u",
+                "kafka.sasl.password", "p", "kafka.ssl.keystore.location", store.toString(), "kafka.ssl.keystore.password", wrong));
+        assertThat(refused).startsWith("Not started: KAFKA_SSL_KEYSTORE_LOCATION (kafka.ssl.keystore.location) must be a PKCS12 keystore that "
+                + "KAFKA_SSL_KEYSTORE_PASSWORD (kafka.ssl.keystore.password) opens: '" + store + "' does not (");
+        assertThat(refused).doesNotContain(wrong).doesNotContain(password);
+
+        // PEM: certificates, and no password (Kafka refuses one).
+        Path pem = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        assertThat(new SettingsCheck().canContinue(kafka("kafka.security.protocol", "SSL", "kafka.ssl.truststore.location", pem.toString(),
+                "kafka.ssl.truststore.type", "PEM"))).isTrue();
+        assertThat(refusal(kafka("kafka.security.protocol", "SSL", "kafka.ssl.truststore.location", pem.toString(),
+                "kafka.ssl.truststore.type", "PEM", "kafka.ssl.truststore.password", "x")))
+                .isEqualTo("Not started: KAFKA_SSL_TRUSTSTORE_PASSWORD (kafka.ssl.truststore.password) must be empty for a PEM truststore "
+                        + "(Kafka refuses one; a PEM key must not be encrypted)");
+        assertThat(refusal(kafka("kafka.security.protocol", "SSL", "kafka.ssl.truststore.location", store.toString(),
+                "kafka.ssl.truststore.type", "PEM")))
+                .isEqualTo("Not started: KAFKA_SSL_TRUSTSTORE_LOCATION (kafka.ssl.truststore.location) must be PEM certificates: '" + store + "' is not");
+        assertThat(refusal(kafka("kafka.security.protocol", "SSL", "kafka.ssl.truststore.type", "JKS")))
+                .isEqualTo("Not started: KAFKA_SSL_TRUSTSTORE_TYPE (kafka.ssl.truststore.type) must be PKCS12 or PEM, not 'JKS'");
+        // Stores are only read for a TLS protocol.
+        assertThat(new SettingsCheck().canContinue(kafka("kafka.ssl.truststore.location", missing))).isTrue();
+    }
+
+    /** A PKCS12 store with one key and its certificate, made by the JDK's keytool; its password beside it. */
+    Path keytoolStore(String password) throws Exception {
+        Path file = dir.resolve("client.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=client", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", password, "-keypass", password)
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        Files.writeString(file.resolveSibling(file.getFileName() + ".password"), password);
+        return file;
     }
 
     @Test
@@ -256,7 +324,10 @@ class SettingsCheckTest {
     CamelContext kafka(String... keyValues) throws Exception {
         String[] base = {"sink", "kafka", "kafka.brokers", "localhost:9092", "kafka.topic", "t", "kafka.max.block.ms", "500",
                 "kafka.request.timeout.ms", "1000", "kafka.linger.ms", "0", "kafka.delivery.timeout.ms", "1200",
-                "spool.drain.delay.ms", "500", "spool.dir", dir.resolve("spool").toString()};
+                "spool.drain.delay.ms", "500", "spool.dir", dir.resolve("spool").toString(), "kafka.security.protocol", "PLAINTEXT",
+                "kafka.sasl.mechanism", "", "kafka.sasl.username", "", "kafka.sasl.password", "",
+                "kafka.ssl.truststore.location", "", "kafka.ssl.truststore.password", "", "kafka.ssl.truststore.type", "PKCS12",
+                "kafka.ssl.keystore.location", "", "kafka.ssl.keystore.password", "", "kafka.ssl.keystore.type", "PKCS12"};
         String[] all = new String[base.length + keyValues.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(keyValues, 0, all, base.length, keyValues.length);
