@@ -1691,12 +1691,18 @@ public final class FaultRun {
         }
     }
 
-    /** bench/run or wrk running beside this run: they share the cores, and the report says so. */
+    /**
+     * bench/run or wrk running beside this run: they share the cores, and the report says so. By the
+     * program and its script argument, not by any mention: a shell whose command text merely names
+     * bench/run is not one.
+     */
     private static List<String> otherBenchmarks() {
         long self = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses().filter(p -> p.pid() != self)
+                .filter(p -> p.info().command().map(c -> c.endsWith("/wrk")).orElse(false)
+                        || p.info().arguments().map(args -> Arrays.stream(args).limit(2)
+                                .anyMatch(a -> a.equals("bench/run") || a.endsWith("/bench/run"))).orElse(false))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
-                .filter(c -> c.contains("bench/run") || c.matches("\\d+ (\\S*/)?wrk( .*)?"))
                 .map(c -> c.length() > 120 ? c.substring(0, 120) + "..." : c)
                 .toList();
     }
