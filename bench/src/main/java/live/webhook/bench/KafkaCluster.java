@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,12 +45,14 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * A real Apache Kafka cluster of {@code N} KRaft nodes (normally 3), each its own OS process, for
  * fault tests and benchmarks. Every node is a combined {@code broker,controller} with static voters
  * ({@code controller.quorum.voters}), its own {@code log.dirs} and its own two 127.0.0.1 ports
- * (client and controller), which stay the same across restarts.
+ * (client and controller; two more {@link #withSecurity() with security}), which stay the same
+ * across restarts.
  *
  * <p>Why processes and not brokers inside the test JVM: the faults that matter are signals. A
  * SIGKILLed node gets no shutdown at all, and its peers learn of it only when its session times
@@ -96,10 +99,36 @@ import org.apache.kafka.common.Uuid;
  * from one long-lived thread, so the kernel kills the nodes even when the JVM itself is SIGKILLed
  * (the parent-death signal follows the thread that started the child, hence the one thread).
  *
+ * <h2>Security</h2>
+ * {@link #withSecurity()} (before the first start) gives every node two more listeners besides its
+ * PLAINTEXT one, which stays for the class's own admin client, the inter-broker traffic and every
+ * existing user of the class; the controller listener stays PLAINTEXT as well:
+ * <ul>
+ *   <li>{@link Listener#SASL_SSL}: TLS, then SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN;</li>
+ *   <li>{@link Listener#SSL}: mutual TLS ({@code ssl.client.auth=required}).</li>
+ * </ul>
+ * The users, passwords and stores are a {@link KafkaSecurity}'s ({@link #security()}); the SCRAM
+ * user is written into the cluster metadata when the storage is formatted.
+ *
+ * <pre>{@code
+ * try (KafkaCluster kafka = new KafkaCluster(1, null).withSecurity().start()) {
+ *     kafka.bootstrapServers(Listener.SASL_SSL);        // 127.0.0.1:<port>
+ *     kafka.clientConfig(Listener.SASL_SSL);            // + SCRAM-SHA-512 user, PKCS12 truststore
+ *     kafka.clientConfig(Listener.SSL);                 // + client keystore
+ *     kafka.security().plain();                         // user name and password for PLAIN
+ *     kafka.security().tls().pemTruststore();           // ca.crt, type PEM
+ * }
+ * }</pre>
+ *
  * <p>Every wait is bounded (Awaitility, process and client timeouts); nothing sleeps to
  * synchronise. Linux only ({@code kill -STOP}, {@code /proc}).
  */
 public final class KafkaCluster implements AutoCloseable {
+
+    /** A node's client listeners: PLAINTEXT always, the others with {@link #withSecurity()}. */
+    public enum Listener {
+        PLAINTEXT, SASL_SSL, SSL
+    }
 
     private static final String HOST = "127.0.0.1";
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
@@ -145,6 +174,7 @@ public final class KafkaCluster implements AutoCloseable {
     private String classpath = System.getProperty("java.class.path");
     private final List<String> jvmOptions = new ArrayList<>(NODE_JVM);
     private Admin admin;
+    private KafkaSecurity security;
     private boolean closed;
 
     /**
@@ -197,6 +227,42 @@ public final class KafkaCluster implements AutoCloseable {
     public synchronized KafkaCluster withJvmOptions(String... options) {
         jvmOptions.addAll(List.of(options));
         return this;
+    }
+
+    /**
+     * Adds the SASL_SSL and mutual-TLS listeners (see the class comment) with new stores and users in
+     * {@code <dir>/security}. Before the first {@link #start()}: the SCRAM user goes in when the
+     * storage is formatted.
+     */
+    public synchronized KafkaCluster withSecurity() {
+        return withSecurity(KafkaSecurity.create(dir.resolve("security")));
+    }
+
+    /** As {@link #withSecurity()}, with stores and users made beforehand (shared, or in a place of one's own). */
+    public synchronized KafkaCluster withSecurity(KafkaSecurity security) {
+        checkOpen();
+        if (this.security != null) {
+            throw new IllegalStateException("security is set already");
+        }
+        if (nodes.stream().anyMatch(n -> n.formatted() || n.alive())) {
+            throw new IllegalStateException("security must be set before the first start: the SCRAM user is"
+                    + " written when the storage is formatted");
+        }
+        List<Integer> taken = new ArrayList<>();
+        nodes.forEach(n -> taken.addAll(List.of(n.port, n.controllerPort)));
+        for (NodeState n : nodes) {
+            n.saslSslPort = freePort(taken);
+            taken.add(n.saslSslPort);
+            n.sslPort = freePort(taken);
+            taken.add(n.sslPort);
+        }
+        this.security = Objects.requireNonNull(security, "security");
+        return this;
+    }
+
+    /** The stores, users and passwords of a cluster {@link #withSecurity() with security}, else {@code null}. */
+    public synchronized KafkaSecurity security() {
+        return security;
     }
 
     /** The classpath the nodes run with (it must hold {@code kafka_2.13} and a Logback or SLF4J backend). */
@@ -396,6 +462,27 @@ public final class KafkaCluster implements AutoCloseable {
         return c;
     }
 
+    /** Every node's {@code listener}, comma-separated; the same across restarts. */
+    public synchronized String bootstrapServers(Listener listener) {
+        return nodes.stream().map(n -> HOST + ":" + port(n, listener)).collect(Collectors.joining(","));
+    }
+
+    /**
+     * A mutable copy of what a client needs for {@code listener}: {@link #clientConfig()} for
+     * PLAINTEXT; for SASL_SSL the SCRAM-SHA-512 user and the PKCS12 truststore
+     * ({@link KafkaSecurity#saslSslClient}); for SSL the truststore and the client keystore
+     * ({@link KafkaSecurity#mutualTlsClient}).
+     */
+    public synchronized Map<String, Object> clientConfig(Listener listener) {
+        Map<String, Object> c = switch (listener) {
+            case PLAINTEXT -> new HashMap<>();
+            case SASL_SSL -> requireSecurity().saslSslClient("SCRAM-SHA-512");
+            case SSL -> requireSecurity().mutualTlsClient();
+        };
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(listener));
+        return c;
+    }
+
     /** Kills every node, closes the admin client and deletes the directory if this class made it. */
     @Override
     public synchronized void close() {
@@ -429,6 +516,7 @@ public final class KafkaCluster implements AutoCloseable {
     public synchronized String toString() {
         return "KafkaCluster[" + nodes.stream()
                 .map(n -> n.id + "@" + HOST + ":" + n.port + "/" + n.controllerPort
+                        + (security == null ? "" : " sasl_ssl:" + n.saslSslPort + " ssl:" + n.sslPort)
                         + (n.alive() ? (n.paused ? " paused" : " running") : " down"))
                 .collect(Collectors.joining(", ")) + ", dir " + dir + "]";
     }
@@ -439,6 +527,9 @@ public final class KafkaCluster implements AutoCloseable {
         final int id;
         final int port;
         final int controllerPort;
+        /** 0 without security. */
+        int saslSslPort;
+        int sslPort;
         final Path home;
         Process process;
         boolean paused;
@@ -486,6 +577,33 @@ public final class KafkaCluster implements AutoCloseable {
         return n;
     }
 
+    private KafkaSecurity requireSecurity() {
+        if (security == null) {
+            throw new IllegalStateException("this cluster has no secured listeners: see withSecurity()");
+        }
+        return security;
+    }
+
+    private int port(NodeState n, Listener listener) {
+        return switch (listener) {
+            case PLAINTEXT -> n.port;
+            case SASL_SSL -> {
+                requireSecurity();
+                yield n.saslSslPort;
+            }
+            case SSL -> {
+                requireSecurity();
+                yield n.sslPort;
+            }
+        };
+    }
+
+    /** Every port a node binds. */
+    private List<Integer> ports(NodeState n) {
+        return security == null ? List.of(n.port, n.controllerPort)
+                : List.of(n.port, n.controllerPort, n.saslSslPort, n.sslPort);
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("cluster was closed");
@@ -522,13 +640,39 @@ public final class KafkaCluster implements AutoCloseable {
         p.put("background.threads", "2");
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        if (security != null) {
+            addSecurity(p, n);
+        }
         p.putAll(overrides);
         return p;
+    }
+
+    /**
+     * The secured listeners next to PLAINTEXT, which stays the inter-broker listener (it must be one
+     * of the node's own). One broker keystore for both: its certificate serves TLS and, being also a
+     * clientAuth certificate, would do for a broker that connects over TLS. The truststore is the one
+     * the mutual-TLS listener checks client certificates against.
+     */
+    private void addSecurity(Properties p, NodeState n) {
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + n.port + ",CONTROLLER://" + HOST + ":" + n.controllerPort
+                + ",SASL_SSL://" + HOST + ":" + n.saslSslPort + ",SSL://" + HOST + ":" + n.sslPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + n.port + ",SASL_SSL://" + HOST + ":"
+                + n.saslSslPort + ",SSL://" + HOST + ":" + n.sslPort);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL");
+        KafkaTls tls = security.tls();
+        tls.brokerKeystore().asKeystore().forEach((k, v) -> p.put(k, String.valueOf(v)));
+        tls.truststore().asTruststore().forEach((k, v) -> p.put(k, String.valueOf(v)));
+        p.put("listener.name.ssl.ssl.client.auth", "required");
+        p.putAll(security.brokerSaslProperties("SASL_SSL"));
     }
 
     private void writeConfig(NodeState n) {
         try {
             Files.createDirectories(n.data());
+            if (security != null && !Files.exists(n.config())) {
+                // It holds the store passwords and the PLAIN users' passwords.
+                Files.createFile(n.config(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
             try (OutputStream out = Files.newOutputStream(n.config())) {
                 brokerProperties(n).store(out, "node " + n.id + ", written by " + KafkaCluster.class.getName());
             }
@@ -591,8 +735,12 @@ public final class KafkaCluster implements AutoCloseable {
             for (NodeState n : toFormat) {
                 writeConfig(n);
                 appendMarker(n, "format");
+                List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", n.config().toString()));
+                if (security != null) {
+                    args.addAll(security.scramFormatArguments());
+                }
                 ProcessBuilder b = new ProcessBuilder(javaCommand(TOOL_JVM, "kafka.tools.StorageTool",
-                        "format", "-t", clusterId, "-c", n.config().toString()));
+                        args.toArray(String[]::new)));
                 b.redirectErrorStream(true);
                 b.redirectOutput(ProcessBuilder.Redirect.appendTo(n.log().toFile()));
                 b.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -623,9 +771,9 @@ public final class KafkaCluster implements AutoCloseable {
     private void launch(NodeState n) {
         writeConfig(n);
         // After a kill or a stop the ports are free at once; this only waits if something else held one.
-        await("ports " + n.port + "/" + n.controllerPort + " of node " + n.id + " free").atMost(ADMIN_TIMEOUT)
+        await("ports " + ports(n) + " of node " + n.id + " free").atMost(ADMIN_TIMEOUT)
                 .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                .until(() -> canBind(n.port) && canBind(n.controllerPort));
+                .until(() -> ports(n).stream().allMatch(KafkaCluster::canBind));
         appendMarker(n, "start");
         List<String> cmd = new ArrayList<>();
         if (SETPRIV != null) {
@@ -677,13 +825,58 @@ public final class KafkaCluster implements AutoCloseable {
                             return live.stream().anyMatch(node -> node.id() == n.id);
                         });
             }
-        } catch (NodeDied e) {
+            if (security != null) {
+                awaitSecureServing(n);
+            }
+        } catch (NodeDied | ProbeRefused e) {
             throw new IllegalStateException(e.getMessage());
         }
     }
 
+    /**
+     * An admin client over SASL_SSL as the SCRAM user gets the cluster's metadata from the node: the
+     * TLS set-up works and the SCRAM credential is in the metadata. A refused log-in ends the wait at
+     * once instead of after the start time-out. The mutual-TLS listener opens with the same socket
+     * server, so its accepting connections is enough.
+     */
+    private void awaitSecureServing(NodeState n) {
+        Map<String, Object> config = security.saslSslClient("SCRAM-SHA-512");
+        config.putAll(adminConfig(HOST + ":" + n.saslSslPort));
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-cluster-secure-probe-" + n.id);
+        try (Admin nodeAdmin = Admin.create(config)) {
+            await("node " + n.id + " serving SCRAM over SASL_SSL").atMost(START_TIMEOUT).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(POLL)
+                    .ignoreExceptionsMatching(e -> !(e instanceof NodeDied) && !(e instanceof ProbeRefused))
+                    .until(() -> {
+                        checkAlive(n);
+                        try {
+                            return nodeAdmin.describeCluster().nodes().get(ADMIN_TIMEOUT.toMillis(), MILLISECONDS)
+                                    .stream().anyMatch(node -> node.id() == n.id);
+                        } catch (ExecutionException e) {
+                            if (e.getCause() instanceof AuthenticationException refused) {
+                                throw new ProbeRefused("node " + n.id + " refused the SCRAM user on SASL_SSL: "
+                                        + refused + tail(n.log()));
+                            }
+                            throw e;
+                        }
+                    });
+        }
+        await("node " + n.id + " mutual-TLS port open").atMost(START_TIMEOUT).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(POLL)
+                .until(() -> {
+                    checkAlive(n);
+                    return canConnect(n.sslPort);
+                });
+    }
+
     private static final class NodeDied extends RuntimeException {
         NodeDied(String message) {
+            super(message);
+        }
+    }
+
+    private static final class ProbeRefused extends RuntimeException {
+        ProbeRefused(String message) {
             super(message);
         }
     }
