@@ -67,6 +67,26 @@ class StartupChecksIT {
                 bad("TLS with a missing keystore",
                         ok("TLS_ENABLED", "true", "TLS_KEYSTORE", "file:" + regularFile.resolve("keystore.p12")),
                         "TLS_KEYSTORE (tls.keystore) must be a readable PKCS12 keystore when TLS_ENABLED (tls.enabled) is true"),
+                bad("Kafka over SASL without a user name or a password",
+                        ok("SINK", "kafka", "KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+                        "KAFKA_SASL_USERNAME (kafka.sasl.username) is required with KAFKA_SECURITY_PROTOCOL SASL_SSL",
+                        "KAFKA_SASL_PASSWORD (kafka.sasl.password) is required with KAFKA_SECURITY_PROTOCOL SASL_SSL"),
+                bad("an unknown Kafka security protocol",
+                        ok("SINK", "kafka", "KAFKA_SECURITY_PROTOCOL", "SASL_TLS"),
+                        "KAFKA_SECURITY_PROTOCOL (kafka.security.protocol) must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not 'SASL_TLS'"),
+                bad("an unknown SASL mechanism",
+                        ok("SINK", "kafka", "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT", "KAFKA_SASL_MECHANISM", "OAUTHBEARER",
+                                "KAFKA_SASL_USERNAME", "webhook", "KAFKA_SASL_PASSWORD", "never-shown-4711"),
+                        "KAFKA_SASL_MECHANISM (kafka.sasl.mechanism) must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"),
+                bad("a Kafka truststore that does not exist",
+                        ok("SINK", "kafka", "KAFKA_SECURITY_PROTOCOL", "SSL", "KAFKA_SSL_TRUSTSTORE_LOCATION", regularFile.resolve("ca.p12").toString(),
+                                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "never-shown-4711"),
+                        "KAFKA_SSL_TRUSTSTORE_LOCATION (kafka.ssl.truststore.location) must be a readable file"),
+                bad("a Kafka keystore its password does not open",
+                        ok("SINK", "kafka", "KAFKA_SECURITY_PROTOCOL", "SSL", "KAFKA_SSL_KEYSTORE_LOCATION", regularFile.toString(),
+                                "KAFKA_SSL_KEYSTORE_PASSWORD", "never-shown-4711"),
+                        "KAFKA_SSL_KEYSTORE_LOCATION (kafka.ssl.keystore.location) must be a PKCS12 keystore that "
+                                + "KAFKA_SSL_KEYSTORE_PASSWORD (kafka.ssl.keystore.password) opens"),
                 bad("several at once: each is named on the one line",
                         env("SINK", "bogus", "HTTP_PORT", "abc", "MANAGEMENT_PORT", "0", "HTTP_IDLE_TIMEOUT_SECONDS", "0",
                                 "CAMEL_SERVER_MAX_BODY_SIZE", "1MB", "CLOUDEVENTS_ENABLED", "yes"),
@@ -87,6 +107,7 @@ class StartupChecksIT {
 
         String error = assertEndedWithOneErrorLine(exit);
         assertThat(error).contains("Not started: ").contains(expected);
+        assertThat(exit.output()).as("no password is ever shown").doesNotContain("never-shown-4711");
         assertThat(exit.output()).as("no port opened").doesNotContain("HttpServer started");
     }
 
