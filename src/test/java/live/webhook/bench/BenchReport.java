@@ -435,6 +435,22 @@ public final class BenchReport {
             }
         }
 
+        ObjectNode plainNode = wrkOf("service-kafka-plaintext-node", "set-2");
+        ObjectNode saslSsl = wrkOf("service-kafka-sasl-ssl", "set-2");
+        if (plainNode != null && saslSsl != null) {
+            double plainRate = plainNode.path("webhooks_per_s").asDouble();
+            double saslRate = saslSsl.path("webhooks_per_s").asDouble();
+            md.append("\n## Secured Kafka\n\n");
+            md.append("One Kafka node with a SASL_SSL listener (SCRAM-SHA-512, a certificate signed by a CA the run makes with "
+                    + "keytool) beside its PLAINTEXT one (`live.webhook.bench.SecureKafka`); the Kafka sink through each, the same "
+                    + "jar, node and load (their wrk phases are in the table above). SASL_SSL answered **")
+                    .append(fmt0(saslRate)).append("** webhooks/s against ").append(fmt0(plainRate)).append(" over PLAINTEXT (")
+                    .append(fmtX(plainRate > 0 ? saslRate / plainRate : null)).append("); p99 ")
+                    .append(fmt1(saslSsl.path("p99_ms").asDouble())).append(" ms against ").append(fmt1(plainNode.path("p99_ms").asDouble()))
+                    .append(" ms; records counted ").append(saslSsl.path("records_in_topic").asLong()).append(" / ")
+                    .append(saslSsl.path("records_expected").asLong()).append(".\n");
+        }
+
         md.append("\n## Processes\n\n");
         md.append("| Process | What | Start-up to first answered webhook | Peak RSS (VmHWM) |\n| --- | --- | ---: | ---: |\n");
         for (ObjectNode p : processes.values()) {

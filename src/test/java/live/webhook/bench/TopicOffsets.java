@@ -25,10 +25,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * and stdout, so that one JVM (one Admin client) serves a whole run as a bash coprocess.
  *
  * <pre>
- * create TOPIC PARTITIONS CLEANUP_POLICY   -> ok | error MESSAGE
- * count TOPIC                             -> the sum of the partitions' end offsets | error MESSAGE
+ * create TOPIC PARTITIONS CLEANUP_POLICY [BOOTSTRAP]  -> ok | error MESSAGE
+ * count TOPIC [BOOTSTRAP]                             -> the sum of the partitions' end offsets | error MESSAGE
  * quit
  * </pre>
+ * BOOTSTRAP, when given, is another broker's (plaintext) address than the one of the command line: one
+ * Admin client per broker, made at its first command.
  *
  * <p>An end offset counts every record appended, whether or not compaction removed it later, so
  * the difference of two counts is the records that arrived in between. Every call is bounded
@@ -39,13 +41,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class TopicOffsets {
 
     public static void main(String[] args) throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-topic-offsets");
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        try (Admin admin = Admin.create(props);
-             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        Map<String, Admin> admins = new HashMap<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] words = line.trim().split("\\s+");
@@ -58,8 +55,9 @@ public final class TopicOffsets {
                 String answer;
                 try {
                     answer = switch (words[0]) {
-                        case "create" -> create(admin, words[1], Integer.parseInt(words[2]), words[3]);
-                        case "count" -> Long.toString(count(admin, words[1]));
+                        case "create" -> create(admin(admins, words.length > 4 ? words[4] : args[0]), words[1],
+                                Integer.parseInt(words[2]), words[3]);
+                        case "count" -> Long.toString(count(admin(admins, words.length > 2 ? words[2] : args[0]), words[1]));
                         default -> "error unknown command " + words[0];
                     };
                 } catch (Exception e) {
@@ -69,7 +67,20 @@ public final class TopicOffsets {
                 System.out.println(answer);
                 System.out.flush();
             }
+        } finally {
+            admins.values().forEach(Admin::close);
         }
+    }
+
+    private static Admin admin(Map<String, Admin> admins, String bootstrap) {
+        return admins.computeIfAbsent(bootstrap, b -> {
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b);
+            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-topic-offsets");
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+            return Admin.create(props);
+        });
     }
 
     private static String create(Admin admin, String topic, int partitions, String cleanupPolicy) throws Exception {
