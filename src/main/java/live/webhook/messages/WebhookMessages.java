@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import live.webhook.cloudevents.CloudEvents;
 import live.webhook.cloudevents.TraceContext;
+import live.webhook.receive.ErrorCode;
+import live.webhook.receive.WebhookRefused;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -19,14 +21,12 @@ import org.apache.camel.Processor;
  * <p>In: the body as a Jackson tree (an object), the variables SdkAppid, CallbackCommand (already
  * checked to be a routed command), TraceParent and TraceState. Out: the body is the List of messages,
  * each a CloudEvent with the message as its data unless {@code cloudEvents} is false, and the
- * variables RoomId and MessageCount are set; or, for a refused webhook, the body is null and the
- * variables ErrorCode and ErrorInfo say why (the route answers with them).
+ * variables RoomId and MessageCount are set; or the webhook is refused ({@link WebhookRefused}: 4003
+ * to 4006).
  */
 public class WebhookMessages implements Processor {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String METADATA_INVALID = "Metadata must be an array of Key and Value strings";
-    static final String KEYS_INVALID = "Keys must be an array of non-empty strings";
 
     private boolean cloudEvents = true;
     private String invalidCloudEvents;
@@ -62,16 +62,17 @@ public class WebhookMessages implements Processor {
         String command = exchange.getVariable("CallbackCommand", String.class);
         JsonNode bodyCommand = webhook.path("CallbackCommand");
         if (!bodyCommand.isTextual() || !bodyCommand.textValue().equals(command)) {
-            return refuse(exchange, 4003, "CallbackCommand in the body differs from the query");
+            throw ErrorCode.CALLBACK_COMMAND_DIFFERS.refusal();
         }
         String roomId = webhook.path("RoomId").textValue();
         if (roomId == null || roomId.isEmpty()) {
-            return refuse(exchange, 4004, "RoomId must be a non-empty string");
+            throw ErrorCode.ROOM_ID_INVALID.refusal();
         }
         boolean set = CloudEvents.SET_METADATA.equals(command);
         JsonNode entries = webhook.get(set ? "Metadata" : "Keys");
+        WebhookRefused invalidEntries = (set ? ErrorCode.METADATA_INVALID : ErrorCode.KEYS_INVALID).refusal();
         if (entries == null || !entries.isArray()) {
-            return refuse(exchange, set ? 4005 : 4006, set ? METADATA_INVALID : KEYS_INVALID);
+            throw invalidEntries;
         }
         String sdkAppid = exchange.getVariable("SdkAppid", String.class);
         Object operator = plain(webhook.get("Operator_Account"));
@@ -90,7 +91,7 @@ public class WebhookMessages implements Processor {
             String key = set ? entry.path("Key").textValue() : entry.textValue();
             boolean valid = key != null && !key.isEmpty() && (!set || entry.path("Value").isTextual());
             if (!valid) {
-                return refuse(exchange, set ? 4005 : 4006, set ? METADATA_INVALID : KEYS_INVALID);
+                throw invalidEntries;
             }
             Map<String, Object> message = new LinkedHashMap<>(10);
             message.put("SdkAppid", sdkAppid);
@@ -108,12 +109,6 @@ public class WebhookMessages implements Processor {
         exchange.setVariable("RoomId", roomId);
         exchange.setVariable("MessageCount", messages.size());
         return messages;
-    }
-
-    private static List<Map<String, Object>> refuse(Exchange exchange, int code, String info) {
-        exchange.setVariable("ErrorCode", code);
-        exchange.setVariable("ErrorInfo", info);
-        return null;
     }
 
     /** A field carried as sent, as Java's own value: text, number, boolean, or a Map or List. */

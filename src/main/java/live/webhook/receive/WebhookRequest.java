@@ -8,8 +8,8 @@ import org.apache.camel.Processor;
 
 /**
  * The receive step: keeps what the checks need as variables, drops every header, takes the body as
- * bytes and checks the request itself (method, Content-Type, size). A bad request gets the variables
- * ErrorCode and ErrorInfo, which the route answers with; the body is not parsed here.
+ * bytes and checks the request itself (method, Content-Type, size). A bad request is refused
+ * ({@link WebhookRefused}: 4050, 4150, 4130); the body is not parsed here.
  *
  * <ul>
  * <li>Variables, from the request's headers and query parameters (Camel headers are case-insensitive,
@@ -45,6 +45,7 @@ public class WebhookRequest implements Processor {
     };
 
     private int maxBodyBytes = 65536;
+    private WebhookRefused tooLarge = tooLarge(maxBodyBytes);
 
     /**
      * max.body.bytes: a larger body is refused with 4130. As text: camel-main builds this bean before
@@ -53,6 +54,12 @@ public class WebhookRequest implements Processor {
      */
     public void setMaxBodyBytes(String maxBodyBytes) {
         this.maxBodyBytes = Settings.wholeNumber(maxBodyBytes, this.maxBodyBytes);
+        this.tooLarge = tooLarge(this.maxBodyBytes);
+    }
+
+    private static WebhookRefused tooLarge(int maxBodyBytes) {
+        ErrorCode code = ErrorCode.BODY_TOO_LARGE;
+        return new WebhookRefused(code, String.format(code.info(), maxBodyBytes));
     }
 
     public int getMaxBodyBytes() {
@@ -74,12 +81,12 @@ public class WebhookRequest implements Processor {
         in.setBody(body);
 
         if (!"POST".equals(exchange.getVariable("HttpMethod"))) {
-            refuse(exchange, 4050, "Method not allowed, use POST");
+            throw ErrorCode.METHOD_NOT_ALLOWED.refusal();
         } else if (isForm(exchange.getVariable("ContentType"))) {
-            refuse(exchange, 4150, "Unsupported Content-Type, send application/json");
+            throw ErrorCode.UNSUPPORTED_CONTENT_TYPE.refusal();
         } else if (body != null && body.length > maxBodyBytes) {
             // Vert.x already stopped reading at camel.server.max-body-size.
-            refuse(exchange, 4130, "Body is larger than " + maxBodyBytes + " bytes");
+            throw tooLarge;
         }
     }
 
@@ -90,10 +97,5 @@ public class WebhookRequest implements Processor {
         }
         String type = contentType.toString();
         return !type.startsWith("application/json") && FORM.matcher(type).matches();
-    }
-
-    static void refuse(Exchange exchange, int errorCode, String errorInfo) {
-        exchange.setVariable("ErrorCode", errorCode);
-        exchange.setVariable("ErrorInfo", errorInfo);
     }
 }

@@ -12,8 +12,8 @@ import org.apache.camel.Processor;
 /**
  * With a webhook token set, a webhook must carry Sign = sha256hex(token + RequestTime), with RequestTime
  * (Unix seconds) within maxSkewSeconds of now; without one, every webhook passes. A webhook that fails
- * gets the variables ErrorCode and ErrorInfo: 4011 (Sign or RequestTime missing), 4012 (RequestTime
- * not Unix seconds, or too far from now), 4013 (Sign does not match).
+ * is refused ({@link WebhookRefused}): 4011 (Sign or RequestTime missing), 4012 (RequestTime not Unix
+ * seconds, or too far from now), 4013 (Sign does not match).
  *
  * <p>The token and the skew are read once, when the bean is built (tencent.callback.token,
  * tencent.sign.max.skew.seconds): a new token takes effect when the service restarts, as it does when
@@ -60,13 +60,13 @@ public class WebhookSign implements Processor {
         Object sign = exchange.getVariable("Sign");
         Object requestTime = exchange.getVariable("RequestTime");
         if (isEmpty(sign) || isEmpty(requestTime)) {
-            WebhookRequest.refuse(exchange, 4011, "Sign and RequestTime are required");
+            throw ErrorCode.SIGN_REQUIRED.refusal();
         } else if (!(requestTime instanceof String seconds) || !UNIX_SECONDS.matcher(seconds).matches()) {
-            WebhookRequest.refuse(exchange, 4012, "RequestTime must be Unix time in seconds");
+            throw ErrorCode.REQUEST_TIME_NOT_SECONDS.refusal();
         } else if (Math.abs(System.currentTimeMillis() - Long.parseLong(seconds) * 1000) > maxSkewMillis) {
-            WebhookRequest.refuse(exchange, 4012, "RequestTime is too far from now");
+            throw ErrorCode.REQUEST_TIME_TOO_FAR.refusal();
         } else if (!(sign instanceof String given) || !matches(given, seconds)) {
-            WebhookRequest.refuse(exchange, 4013, "Sign does not match");
+            throw ErrorCode.SIGN_DOES_NOT_MATCH.refusal();
         }
     }
 

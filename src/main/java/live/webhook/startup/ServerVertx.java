@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import live.webhook.receive.ErrorCode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -207,9 +208,8 @@ public final class ServerVertx implements InvocationHandler {
     }
 
     private void unavailable(RoutingContext request) {
-        String info = camelContext.isStopping() ? "Service is stopping" : "Service is starting";
-        request.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-                .end("{\"ActionStatus\":\"FAIL\",\"ErrorInfo\":\"" + info + "\",\"ErrorCode\":5030}");
+        ErrorCode code = camelContext.isStopping() ? ErrorCode.SERVICE_STOPPING : ErrorCode.SERVICE_STARTING;
+        request.response().setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json").end(code.answer());
     }
 
     private Vertx make() {

@@ -34,8 +34,7 @@ class WebhookRequestTest {
             exchange.getMessage().setHeader("Content-Type", contentType);
         }
         exchange.getMessage().setBody(body);
-        receive.process(exchange);
-        return exchange;
+        return Answered.after(receive, exchange);
     }
 
     @Test

@@ -38,8 +38,7 @@ class WebhookSignCheckTest {
         if (requestTime != null) {
             exchange.setVariable("RequestTime", requestTime);
         }
-        check.process(exchange);
-        return exchange.getVariable("ErrorCode");
+        return Answered.after(check, exchange).getVariable("ErrorCode");
     }
 
     @Test
