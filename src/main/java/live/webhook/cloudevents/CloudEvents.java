@@ -1,11 +1,8 @@
 package live.webhook.cloudevents;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +20,22 @@ public final class CloudEvents {
     public static final String TYPE_DELETED = "com.tencentcloud.live.metadata.deleted";
     /** The attributes of Kafka's binary content mode (ce_ + name), in the contract's order. */
     public static final String[] HEADER_ATTRIBUTES = {"specversion", "id", "source", "type", "time", "sdkappid", "roomid"};
-
-    private static final HexFormat HEX = HexFormat.of();
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
+    private static final String[] HEADERS = Arrays.stream(HEADER_ATTRIBUTES).map(a -> "ce_" + a).toArray(String[]::new);
 
     private CloudEvents() {
+    }
+
+    /**
+     * The event's attributes as Kafka's binary content mode carries them, headers ce_&lt;name&gt; in the
+     * contract's order, each one the event has: the Kafka sink's records and the Kamelet's events alike.
+     */
+    public static void attributeHeaders(Map<String, Object> event, java.util.function.BiConsumer<String, Object> header) {
+        for (int i = 0; i < HEADER_ATTRIBUTES.length; i++) {
+            Object value = event.get(HEADER_ATTRIBUTES[i]);
+            if (value != null) {
+                header.accept(HEADERS[i], value);
+            }
+        }
     }
 
     /**
@@ -121,7 +123,7 @@ public final class CloudEvents {
         byte[] said = CanonicalJson.utf8(Arrays.asList(message.get("SdkAppid"), message.get("CallbackCommand"),
                 message.get("RoomId"), message.get("Key"), message.get("Value"), finite(message.get("Operator_Account")),
                 finite(message.get("EventTime"))));
-        return HEX.formatHex(SHA_256.get().digest(said));
+        return live.webhook.Sha256.hex(said);
     }
 
     /** The value with every number beyond a double's range as null; the value itself when it has none. */

@@ -13,6 +13,7 @@ import live.webhook.cloudevents.CloudEvents;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
 
 /**
@@ -38,13 +39,11 @@ import org.apache.camel.support.DefaultMessage;
  */
 public class KafkaRecord implements Processor {
 
-    /** camel-kafka's KafkaConstants.KEY. */
-    static final String KEY = "kafka.KEY";
-    /** camel-kafka's KafkaConstants.OVERRIDE_TIMESTAMP: the record's timestamp, a Long. */
-    static final String OVERRIDE_TIMESTAMP = "kafka.OVERRIDE_TIMESTAMP";
+    static final String KEY = KafkaConstants.KEY;
+    /** The record's timestamp, a Long. */
+    static final String OVERRIDE_TIMESTAMP = KafkaConstants.OVERRIDE_TIMESTAMP;
     static final String DEL_METADATA = "Live.CallbackAfterDelMetadata";
     private static final String[] MESSAGE_HEADERS = {"CallbackCommand", "SdkAppid", "RoomId", "Key", "EventTime"};
-    private static final String[] CE_HEADERS = Arrays.stream(CloudEvents.HEADER_ATTRIBUTES).map(a -> "ce_" + a).toArray(String[]::new);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** [RoomId, Key] of a message as a JSON array: the Kafka record's key, and the Kamelet's event's. */
@@ -98,12 +97,7 @@ public class KafkaRecord implements Processor {
         Object traceParent;
         Object traceState;
         if (cloudEvent) {
-            for (int i = 0; i < CE_HEADERS.length; i++) {
-                Object value = event.get(CloudEvents.HEADER_ATTRIBUTES[i]);
-                if (value != null) {
-                    record.setHeader(CE_HEADERS[i], value);
-                }
-            }
+            CloudEvents.attributeHeaders(event, record::setHeader);
             if (!deleted) {
                 record.setHeader("content-type", event.get("datacontenttype"));
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
 
 /**
  * After camel-kafka failed to send a webhook's records: the webhook's messages (the variable
@@ -21,8 +22,7 @@ public class NotAcknowledged implements Processor {
 
     /** The exchange variable holding the List of the webhook's messages the records were made of. */
     public static final String MESSAGES = "Messages";
-    /** camel-kafka's KafkaConstants.KAFKA_RECORD_META. */
-    static final String RECORD_META = "kafka.RECORD_META";
+    static final String RECORD_META = KafkaConstants.KAFKA_RECORD_META;
 
     @Override
     public void process(Exchange exchange) {

@@ -34,11 +34,7 @@ public class KameletEvent implements Processor {
         out.setHeader("MetadataKey", message.get("Key"));
         out.setHeader("Content-Type", "application/json");
         if (cloudEvent) {
-            for (String name : CloudEvents.HEADER_ATTRIBUTES) {
-                if (event.get(name) != null) {
-                    out.setHeader("ce_" + name, event.get(name));
-                }
-            }
+            CloudEvents.attributeHeaders(event, out::setHeader);
             out.setHeader("traceparent", event.get("traceparent"));
             if (event.get("tracestate") != null) {
                 out.setHeader("tracestate", event.get("tracestate"));

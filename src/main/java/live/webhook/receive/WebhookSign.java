@@ -2,10 +2,9 @@ package live.webhook.receive;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
+import live.webhook.Sha256;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -22,14 +21,6 @@ import org.apache.camel.Processor;
 public class WebhookSign implements Processor {
 
     private static final Pattern UNIX_SECONDS = Pattern.compile("[0-9]{1,12}");
-    private static final HexFormat HEX = HexFormat.of();
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
 
     private String token = "";
     private long maxSkewMillis = 60_000;
@@ -76,15 +67,14 @@ public class WebhookSign implements Processor {
      * how much of a forged Sign was right, nor how long it was.
      */
     boolean matches(String sign, String requestTime) {
-        String expected = HEX.formatHex(SHA_256.get().digest((token + requestTime).getBytes(StandardCharsets.UTF_8)));
+        String expected = Sha256.hex((token + requestTime).getBytes(StandardCharsets.UTF_8));
         return sameDigest(expected, sign);
     }
 
     /** Whether a and b have the same SHA-256 digest, compared in constant time. */
     static boolean sameDigest(String a, String b) {
-        MessageDigest sha256 = SHA_256.get();
-        byte[] digestA = sha256.digest(a.getBytes(StandardCharsets.UTF_8));
-        byte[] digestB = sha256.digest(b.getBytes(StandardCharsets.UTF_8));
+        byte[] digestA = Sha256.digest(a.getBytes(StandardCharsets.UTF_8));
+        byte[] digestB = Sha256.digest(b.getBytes(StandardCharsets.UTF_8));
         return MessageDigest.isEqual(digestA, digestB);
     }
 
