@@ -237,7 +237,9 @@ public class Spool implements CamelContextAware {
         } finally {
             lock.unlock();
         }
-        meters();
+        if (camelContext != null) {
+            MeterRegistries.whenBound(camelContext, this, (spool, registry) -> spool.meters = spool.register(registry));
+        }
     }
 
     /** Closes the log; what it holds stays on the disk for the next run. */
@@ -789,22 +791,11 @@ public class Spool implements CamelContextAware {
     }
 
     private Meters meters() {
-        Meters m = meters;
-        if (m != null || camelContext == null) {
-            return m;
-        }
-        synchronized (this) {
-            if (meters == null) {
-                MeterRegistry registry = MeterRegistries.find(camelContext);
-                if (registry != null) {
-                    meters = register(registry, camelContext.getName());
-                }
-            }
-            return meters;
-        }
+        return meters;
     }
 
-    private Meters register(MeterRegistry registry, String camelContextName) {
+    private Meters register(MeterRegistry registry) {
+        String camelContextName = camelContext.getName();
         // A reload builds a new spool: its gauges replace the old one's.
         registry.find(DEPTH).gauges().forEach(registry::remove);
         registry.find(OLDEST_AGE).gauges().forEach(registry::remove);

@@ -29,21 +29,13 @@ public class WebhookMessages implements Processor {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private boolean cloudEvents = true;
-    private String invalidCloudEvents;
 
     /**
-     * cloudevents.enabled, as text: camel-main builds this bean before its settings check runs, which
-     * refuses a value other than true or false in one line naming the setting; a conversion error
-     * here would end the start with a stack trace first. Such a value fails every webhook instead.
+     * cloudevents.enabled, as text read leniently: camel-main builds the bean before its settings check
+     * refuses anything but true or false in one line (a conversion error here would be a stack trace).
      */
     public void setCloudEvents(String cloudEvents) {
-        String value = cloudEvents == null ? "" : cloudEvents.strip();
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            this.cloudEvents = Boolean.parseBoolean(value);
-            this.invalidCloudEvents = null;
-        } else {
-            this.invalidCloudEvents = cloudEvents;
-        }
+        this.cloudEvents = !"false".equalsIgnoreCase(cloudEvents == null ? "" : cloudEvents.strip());
     }
 
     public boolean isCloudEvents() {
@@ -52,9 +44,6 @@ public class WebhookMessages implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        if (invalidCloudEvents != null) {
-            throw new IllegalStateException("cloudevents.enabled must be true or false, not '" + invalidCloudEvents + "'");
-        }
         exchange.getMessage().setBody(toMessages(exchange.getMessage().getBody(JsonNode.class), exchange));
     }
 

@@ -38,7 +38,7 @@ public class RouteMetrics extends RoutePolicySupport {
     @Override
     public void onStart(Route route) {
         this.route = route;
-        meters();
+        MeterRegistries.whenBound(route.getCamelContext(), this, RouteMetrics::register);
     }
 
     @Override
@@ -64,7 +64,7 @@ public class RouteMetrics extends RoutePolicySupport {
     @Override
     public void onExchangeDone(Route route, Exchange exchange) {
         Object started = exchange.removeProperty(STARTED);
-        Meters m = meters != null ? meters : meters();
+        Meters m = meters;
         if (m == null) {
             return;
         }
@@ -85,15 +85,7 @@ public class RouteMetrics extends RoutePolicySupport {
         }
     }
 
-    /** The meters, made once the context's registry exists (camel-main binds it after building beans). */
-    private synchronized Meters meters() {
-        if (meters != null || route == null) {
-            return meters;
-        }
-        MeterRegistry registry = MeterRegistries.find(route.getCamelContext());
-        if (registry == null) {
-            return null;
-        }
+    private void register(MeterRegistry registry) {
         meters = new Meters(
                 Timer.builder(naming.getName(route)).tags(naming.getTags(route))
                         .description("Route performance metrics").register(registry),
@@ -103,7 +95,6 @@ public class RouteMetrics extends RoutePolicySupport {
                 counter(registry, naming.getFailuresHandledName(route), "Number of failures handled"),
                 counter(registry, naming.getExternalRedeliveriesName(route),
                         "Number of external initiated redeliveries (such as from JMS broker)"));
-        return meters;
     }
 
     private Counter counter(MeterRegistry registry, String name, String description) {

@@ -19,7 +19,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.StartupListener;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -66,6 +65,7 @@ public class WebhookMetrics implements Processor, CamelContextAware {
 
     /** command label, then outcome, then ErrorCode (or NO_REASON): the counter of that series. */
     private final Map<String, Map<String, Map<Object, Counter>>> webhooks = new ConcurrentHashMap<>();
+    private volatile MeterRegistry meters;
     private volatile Counter messages;
     private volatile Timer sinkTime;
 
@@ -97,28 +97,24 @@ public class WebhookMetrics implements Processor, CamelContextAware {
     @Override
     public void setCamelContext(CamelContext camelContext) {
         this.context = camelContext;
-        MeterRegistry meters = MeterRegistries.find(camelContext);
-        if (meters != null) {
-            contextGauges(meters, camelContext);
-        } else {
-            // camel-main binds its registry later than it builds the beans: register the gauges once
-            // the context has started, so that it is there before the first webhook. The listener
-            // holds the context only, not this bean (which Camel may build and discard).
-            try {
-                camelContext.addStartupListener(gaugesOnStart());
-            } catch (Exception e) {
-                // the first accepted webhook registers it then
-            }
-        }
+        MeterRegistries.whenBound(camelContext, this, WebhookMetrics::register);
     }
 
-    private static StartupListener gaugesOnStart() {
-        return (started, alreadyStarted) -> {
-            MeterRegistry meters = MeterRegistries.find(started);
-            if (meters != null) {
-                contextGauges(meters, started);
-            }
-        };
+    /** The gauges and the sink's meters; the webhook counters are made per series as they come. */
+    private void register(MeterRegistry registry) {
+        contextGauges(registry, context);
+        // Buckets (tencent_sink_seconds_bucket), for percentiles in PromQL across pods: the
+        // percentile histogram between 1 ms and the 2 s Tencent waits, plus SINK_OBJECTIVES.
+        sinkTime = Timer.builder(SINK_TIME).description("Time the sink took per webhook")
+                .tag("sink", sink)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(TENCENT_WAITS)
+                .serviceLevelObjectives(SINK_OBJECTIVES)
+                .register(registry);
+        messages = Counter.builder(MESSAGES).description("Messages handed to the sink")
+                .tag("sink", sink).register(registry);
+        meters = registry;
     }
 
     /**
@@ -173,9 +169,6 @@ public class WebhookMetrics implements Processor, CamelContextAware {
         }
         counter.increment();
         if ("accepted".equals(outcome)) {
-            if (messages == null && !sinkMeters()) {
-                return;
-            }
             messages.increment(exchange.getVariable("MessageCount", 0, Integer.class));
             Long started = exchange.getVariable(SinkTimerStart.VARIABLE, Long.class);
             if (started != null) {
@@ -191,34 +184,11 @@ public class WebhookMetrics implements Processor, CamelContextAware {
         if (counter != null) {
             return counter;
         }
-        MeterRegistry meters = MeterRegistries.find(context);
+        MeterRegistry meters = this.meters;
         if (meters == null) {
             return null;
         }
         return byReason.computeIfAbsent(reason, r -> Counter.builder(WEBHOOKS).description("Webhooks answered")
                 .tags("command", label, "outcome", outcome, "reason", r.toString()).register(meters));
-    }
-
-    private synchronized boolean sinkMeters() {
-        if (messages != null) {
-            return true;
-        }
-        MeterRegistry meters = MeterRegistries.find(context);
-        if (meters == null) {
-            return false;
-        }
-        contextGauges(meters, context);
-        // Buckets (tencent_sink_seconds_bucket), for percentiles in PromQL across pods: the
-        // percentile histogram between 1 ms and the 2 s Tencent waits, plus SINK_OBJECTIVES.
-        sinkTime = Timer.builder(SINK_TIME).description("Time the sink took per webhook")
-                .tag("sink", sink)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(TENCENT_WAITS)
-                .serviceLevelObjectives(SINK_OBJECTIVES)
-                .register(meters);
-        messages = Counter.builder(MESSAGES).description("Messages handed to the sink")
-                .tag("sink", sink).register(meters);
-        return true;
     }
 }

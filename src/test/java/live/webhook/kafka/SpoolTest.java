@@ -422,6 +422,8 @@ class SpoolTest {
     void itsMetersCountWhatWentInAndOutAndItsGaugesReadTheOneThatIsOpen() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         camel.getRegistry().bind(MeterRegistries.NAME, meters);
+        // The spool's meters are registered when the context starts (camel-main's registry exists by then).
+        camel.start();
         // A build that is never opened (Camel's YAML pre-parse) registers nothing.
         Spool unused = new Spool();
         unused.setDirectory(dir.toString());
