@@ -119,6 +119,23 @@ class ManifestsTest {
                 .anySatisfy(p -> assertThat(p).contains("required property sdkAppid"));
     }
 
+    /**
+     * The sink is the catalogue's kafka-sink, checked like a Kamelet of ours: a Kamelet the catalogue
+     * of Camel 4.18 no longer has, a property it lacks, or a value outside its enum fails.
+     */
+    @Test
+    void aPipeSinkOrSinkPropertyTheCatalogueLacksFails() throws IOException {
+        ObjectNode pipe = (ObjectNode) one("kamelets/pipe-to-kafka/pipe.yaml");
+        assertThat(validator.validate(pipe)).isEmpty();
+        ObjectNode sink = (ObjectNode) pipe.path("spec").path("sink");
+        ((ObjectNode) sink.path("properties")).put("saslAuthType", "SCRAM-SHA-512").put("user", "u");
+        assertThat(validator.validate(pipe))
+                .anySatisfy(p -> assertThat(p).contains("saslAuthType", "SCRAM_SHA_512", "not SCRAM-SHA-512"))
+                .anySatisfy(p -> assertThat(p).contains("no property user"));
+        ((ObjectNode) sink.path("ref")).put("name", "kafka-not-secured-sink");
+        assertThat(validator.validate(pipe)).anySatisfy(p -> assertThat(p).contains("kafka-not-secured-sink", "neither"));
+    }
+
     @Test
     void aMisspeltOrMisplacedStatefulSetFieldFails() throws IOException {
         ObjectNode deployment = (ObjectNode) one("plain/statefulset.yaml");
