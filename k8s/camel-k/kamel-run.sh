@@ -3,6 +3,45 @@
 # Runs the webhook receiver on Camel K straight from the route files, with the traits and
 # dependencies of k8s/camel-k/integration.yaml. Run it from the repository root; extra
 # arguments go to kamel run (for example -n NAMESPACE).
+#
+# Secured Kafka (k8s/README.md): the traits an overlay of the Integration adds, as the extra
+# arguments that give this script's Integration the same (the Secrets they name must exist).
+#
+# k8s/camel-k-kafka-mtls:
+#   sh k8s/camel-k/kamel-run.sh \
+#     -t mount.resources=secret:my-cluster-cluster-ca-cert@/etc/kafka/cluster-ca \
+#     -t mount.resources=secret:tencent-live-webhook-producer@/etc/kafka/user \
+#     -t environment.vars=SINK=kafka \
+#     -t environment.vars=KAFKA_BROKERS=my-cluster-kafka-bootstrap.kafka.svc:9093 \
+#     -t environment.vars=KAFKA_SECURITY_PROTOCOL=SSL \
+#     -t environment.vars=KAFKA_SSL_TRUSTSTORE_LOCATION=/etc/kafka/cluster-ca/ca.p12 \
+#     -t environment.vars=KAFKA_SSL_TRUSTSTORE_PASSWORD=secret:my-cluster-cluster-ca-cert/ca.password \
+#     -t environment.vars=KAFKA_SSL_TRUSTSTORE_TYPE=PKCS12 \
+#     -t environment.vars=KAFKA_SSL_KEYSTORE_LOCATION=/etc/kafka/user/user.p12 \
+#     -t environment.vars=KAFKA_SSL_KEYSTORE_PASSWORD=secret:tencent-live-webhook-producer/user.password \
+#     -t environment.vars=KAFKA_SSL_KEYSTORE_TYPE=PKCS12
+#
+# k8s/camel-k-kafka-sasl-plain:
+#   sh k8s/camel-k/kamel-run.sh \
+#     -t environment.vars=SINK=kafka \
+#     -t environment.vars=KAFKA_BROKERS=pkc-00000.europe-west1.gcp.confluent.cloud:9092 \
+#     -t environment.vars=KAFKA_SECURITY_PROTOCOL=SASL_SSL \
+#     -t environment.vars=KAFKA_SASL_MECHANISM=PLAIN \
+#     -t environment.vars=KAFKA_SASL_USERNAME=secret:kafka-api-key/username \
+#     -t environment.vars=KAFKA_SASL_PASSWORD=secret:kafka-api-key/password
+#
+# k8s/camel-k-kafka-scram-tls:
+#   sh k8s/camel-k/kamel-run.sh \
+#     -t mount.resources=secret:my-cluster-cluster-ca-cert@/etc/kafka/cluster-ca \
+#     -t environment.vars=SINK=kafka \
+#     -t environment.vars=KAFKA_BROKERS=my-cluster-kafka-bootstrap.kafka.svc:9093 \
+#     -t environment.vars=KAFKA_SECURITY_PROTOCOL=SASL_SSL \
+#     -t environment.vars=KAFKA_SASL_MECHANISM=SCRAM-SHA-512 \
+#     -t environment.vars=KAFKA_SASL_USERNAME=tencent-live-webhook-producer \
+#     -t environment.vars=KAFKA_SASL_PASSWORD=secret:tencent-live-webhook-producer/password \
+#     -t environment.vars=KAFKA_SSL_TRUSTSTORE_LOCATION=/etc/kafka/cluster-ca/ca.p12 \
+#     -t environment.vars=KAFKA_SSL_TRUSTSTORE_PASSWORD=secret:my-cluster-cluster-ca-cert/ca.password \
+#     -t environment.vars=KAFKA_SSL_TRUSTSTORE_TYPE=PKCS12
 set -e
 cd "$(dirname "$0")/../.."
 exec kamel run --name tencent-live-webhook \

@@ -33,6 +33,9 @@ import live.webhook.support.ServiceProcess;
  * <li>/etc/camel/conf.d/_configmaps/NAME/ and /etc/camel/conf.d/_secrets/NAME/: each of
  * {@code mount.configs}, one file per key, their directories listed in
  * {@code camel.main.cloud-properties-location} (so only Camel reads them);</li>
+ * <li>each of {@code mount.resources} ({@code secret:NAME[/KEY][@PATH]}, binary files as well), one
+ * file per key, at PATH or else under /etc/camel/resources.d/_secrets/NAME/ (or _configmaps), and
+ * never read as properties;</li>
  * <li>/etc/camel/application.properties, the operator's own (routes-include-pattern,
  * cloud-properties-location, the logging trait's keys, the Kamelet location), and
  * /etc/camel/conf.d/user.properties (configuration properties, such as a Pipe's Kamelet properties),
@@ -84,6 +87,10 @@ final class CamelKPod implements AutoCloseable {
         return configMaps;
     }
 
+    static Map<String, Object> pipeResource() {
+        return map(Yaml.load(read(ROOT.resolve(Manifests.PIPE))));
+    }
+
     /**
      * The Integration Camel K makes of k8s/kamelets/pipe-to-kafka/pipe.yaml (pkg/controller/pipe), with
      * its sink, a Kamelet of the Apache Camel catalog, replaced by the given endpoint URI: the route
@@ -91,18 +98,47 @@ final class CamelKPod implements AutoCloseable {
      * properties camel.kamelet.NAME.source.*, the Pipe's traits.
      */
     static Map<String, Object> pipeIntegration(String sinkUri) {
-        Map<String, Object> pipe = map(Yaml.load(read(ROOT.resolve(Manifests.PIPE))));
+        return pipeIntegration(pipeResource(), sinkUri);
+    }
+
+    /**
+     * The Integration Camel K makes of a Pipe (pkg/util/bindings/kamelet.go): the route "binding"
+     * from kamelet:SOURCE/source to kamelet:SINK/sink, or to sinkUri when it is not null, each end's
+     * properties as configuration properties camel.kamelet.NAME.source.* and camel.kamelet.NAME.sink.*,
+     * the Pipe's traits.
+     */
+    static Map<String, Object> pipeIntegration(Map<String, Object> pipe, String sinkUri) {
         Map<String, Object> spec = map(pipe.get("spec"));
-        Map<String, Object> source = map(spec.get("source"));
-        String kamelet = String.valueOf(map(source.get("ref")).get("name"));
         List<Object> configuration = new ArrayList<>();
-        map(source.get("properties")).forEach((key, value) -> configuration.add(mapOf("type", "property",
-                "value", "camel.kamelet." + kamelet + ".source." + key + "=" + value)));
+        String source = kameletEnd(spec, "source", configuration);
+        String to = sinkUri != null ? sinkUri : "kamelet:" + kameletEnd(spec, "sink", configuration) + "/sink";
         Map<String, Object> route = mapOf("route", mapOf("id", "binding", "from", mapOf(
-                "uri", "kamelet:" + kamelet + "/source", "steps", List.of(mapOf("to", sinkUri)))));
+                "uri", "kamelet:" + source + "/source", "steps", List.of(mapOf("to", to)))));
         return mapOf("apiVersion", "camel.apache.org/v1", "kind", "Integration",
                 "metadata", mapOf("name", map(pipe.get("metadata")).get("name")),
                 "spec", mapOf("configuration", configuration, "flows", List.of(route), "traits", spec.get("traits")));
+    }
+
+    /** The Kamelet of a Pipe's end, its properties added to the configuration. */
+    private static String kameletEnd(Map<String, Object> spec, String end, List<Object> configuration) {
+        Map<String, Object> endpoint = map(spec.get(end));
+        String kamelet = String.valueOf(map(endpoint.get("ref")).get("name"));
+        Map<String, Object> properties = endpoint.containsKey("properties") ? map(endpoint.get("properties")) : Map.of();
+        properties.forEach((key, value) -> configuration.add(mapOf("type", "property",
+                "value", "camel.kamelet." + kamelet + "." + end + "." + key + "=" + value)));
+        return kamelet;
+    }
+
+    /** A Kamelet of the Apache Camel Kamelets catalogue (camel-kamelets on the test classpath), as the operator installs it. */
+    static Map<String, Object> catalogueKamelet(String name) {
+        try (var in = CamelKPod.class.getClassLoader().getResourceAsStream("kamelets/" + name + ".kamelet.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("the Kamelets catalogue on the test classpath has no " + name);
+            }
+            return map(Yaml.load(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -123,8 +159,8 @@ final class CamelKPod implements AutoCloseable {
         private final Map<String, Object> integration;
         private final CamelQuarkusBuild.App app;
         private final Path root;
-        private final Map<String, Map<String, String>> configMaps = new LinkedHashMap<>();
-        private final Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
+        private final Map<String, Map<String, byte[]>> configMaps = new LinkedHashMap<>();
+        private final Map<String, Map<String, byte[]>> secrets = new LinkedHashMap<>();
         private final List<String> extraVars = new ArrayList<>();
         private final List<Map<String, Object>> kamelets = new ArrayList<>();
         private String readyPath;
@@ -137,13 +173,33 @@ final class CamelKPod implements AutoCloseable {
         }
 
         Builder configMap(String name, Map<String, String> data) {
-            configMaps.put(name, data);
+            configMaps.put(name, utf8(data));
             return this;
         }
 
         Builder secret(String name, Map<String, String> data) {
+            secrets.put(name, utf8(data));
+            return this;
+        }
+
+        /** A Secret whose keys are these files of dir, byte for byte (a PKCS12 store, say). */
+        Builder secretFiles(String name, Path dir, String... keys) {
+            Map<String, byte[]> data = new LinkedHashMap<>();
+            for (String key : keys) {
+                try {
+                    data.put(key, Files.readAllBytes(dir.resolve(key)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
             secrets.put(name, data);
             return this;
+        }
+
+        private static Map<String, byte[]> utf8(Map<String, String> data) {
+            Map<String, byte[]> bytes = new LinkedHashMap<>();
+            data.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
+            return bytes;
         }
 
         /** One more variable of the environment trait, as an operator adds one to the Integration. */
@@ -178,17 +234,22 @@ final class CamelKPod implements AutoCloseable {
             List<String> cloudLocations = new ArrayList<>();
             for (Object config : mount.containsKey("configs") ? list(mount.get("configs")) : List.of()) {
                 String[] kindName = String.valueOf(config).split(":", 2);
-                Map<String, String> data = (kindName[0].equals("secret") ? secrets : configMaps).get(kindName[1]);
+                Map<String, byte[]> data = (kindName[0].equals("secret") ? secrets : configMaps).get(kindName[1]);
                 if (data == null) {
                     throw new IllegalStateException("the Integration mounts " + config + ", which the test does not give");
                 }
                 Path dir = mkdirs(confD.resolve(kindName[0].equals("secret") ? "_secrets" : "_configmaps").resolve(kindName[1]));
-                for (Map.Entry<String, String> e : data.entrySet()) {
-                    Files.writeString(dir.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+                for (Map.Entry<String, byte[]> e : data.entrySet()) {
+                    Files.write(dir.resolve(e.getKey()), e.getValue());
                 }
                 cloudLocations.add(dir.toString());
             }
-            List<String> emptyDirs = new ArrayList<>();
+            // Paths of the container that are directories or files of the pod's root here: the
+            // resources' mounts, the emptyDirs and the volumes.
+            List<String> mounted = new ArrayList<>();
+            for (Object resource : mount.containsKey("resources") ? list(mount.get("resources")) : List.of()) {
+                mounted.add(mountResource(String.valueOf(resource)));
+            }
             // The mount trait's emptyDirs (name:path[:size]) and PersistentVolumeClaims (name:path[:size:mode...]):
             // either is a directory of the pod's root here.
             List<Object> volumes = new ArrayList<>();
@@ -197,7 +258,7 @@ final class CamelKPod implements AutoCloseable {
             for (Object volume : volumes) {
                 String path = String.valueOf(volume).split(":")[1];
                 mkdirs(containerPath(path));
-                emptyDirs.add(path);
+                mounted.add(path);
             }
 
             Map<String, String> properties = new LinkedHashMap<>();
@@ -226,7 +287,9 @@ final class CamelKPod implements AutoCloseable {
             StringBuilder user = new StringBuilder();
             for (Object c : spec.containsKey("configuration") ? list(spec.get("configuration")) : List.of()) {
                 if ("property".equals(map(c).get("type"))) {
-                    user.append(map(c).get("value")).append('\n');
+                    // A Kamelet property naming a file of the pod (a store on a mounted Secret), as for a variable.
+                    String[] kv = String.valueOf(map(c).get("value")).split("=", 2);
+                    user.append(kv[0]).append('=').append(onThisMachine(kv[1], mounted)).append('\n');
                 }
             }
             Files.writeString(confD.resolve("user.properties"), user.toString(), StandardCharsets.UTF_8);
@@ -252,7 +315,7 @@ final class CamelKPod implements AutoCloseable {
             vars.addAll(extraVars);
             for (Object var : vars) {
                 String[] kv = String.valueOf(var).split("=", 2);
-                env.put(kv[0], value(kv[1], emptyDirs));
+                env.put(kv[0], value(kv[1], mounted));
             }
             // This machine is shared: loopback only (a pod listens on 0.0.0.0).
             env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -278,17 +341,67 @@ final class CamelKPod implements AutoCloseable {
             return pod;
         }
 
-        /** A literal value, with a path in an emptyDir moved under the pod's root; or a Secret's or ConfigMap's key. */
-        private String value(String value, List<String> emptyDirs) {
+        /**
+         * One of mount.resources, where the operator mounts it (Camel K 2.10.1, pkg/trait/mount.go
+         * mountResource, pkg/util/resource/config.go): KIND:NAME[/KEY][@PATH], the whole resource as a
+         * directory of its keys at PATH, or its one KEY as the file PATH; without PATH under
+         * /etc/camel/resources.d/_secrets/NAME/ (_configmaps). Returns the container path.
+         */
+        private String mountResource(String resource) throws IOException {
+            Matcher r = Pattern.compile("(secret|configmap):([\\w.:-]+)(?:/([\\w.:-]+))?(?:@([\\w.:/-]+))?").matcher(resource);
+            if (!r.matches()) {
+                throw new IllegalStateException("mount.resources " + resource + " is not KIND:NAME[/KEY][@PATH]");
+            }
+            boolean secret = r.group(1).equals("secret");
+            Map<String, byte[]> data = (secret ? secrets : configMaps).get(r.group(2));
+            if (data == null) {
+                throw new IllegalStateException("the Integration mounts " + resource + ", which the test does not give");
+            }
+            String key = r.group(3);
+            String path = r.group(4) != null ? r.group(4)
+                    : "/etc/camel/resources.d/" + (secret ? "_secrets/" : "_configmaps/") + r.group(2);
+            if (key != null && r.group(4) != null) {
+                // One key as the file PATH (a subPath mount).
+                Path file = containerPath(path);
+                mkdirs(file.getParent());
+                Files.write(file, required(data, key, resource));
+                return path;
+            }
+            Path dir = mkdirs(containerPath(path));
+            for (Map.Entry<String, byte[]> e : data.entrySet()) {
+                if (key == null || key.equals(e.getKey())) {
+                    Files.write(dir.resolve(e.getKey()), e.getValue());
+                }
+            }
+            if (key != null) {
+                required(data, key, resource);
+            }
+            return path;
+        }
+
+        private static byte[] required(Map<String, byte[]> data, String key, String what) {
+            if (!data.containsKey(key)) {
+                throw new IllegalStateException(what + " names the key " + key + ", which the test does not give");
+            }
+            return data.get(key);
+        }
+
+        /** A literal value, with a path in a mounted volume or resource moved under the pod's root; or a Secret's or ConfigMap's key. */
+        private String value(String value, List<String> mounted) {
             Matcher ref = Pattern.compile("(secret|configmap):([^/]+)/(.+)").matcher(value);
             if (ref.matches()) {
-                Map<String, String> data = (ref.group(1).equals("secret") ? secrets : configMaps).get(ref.group(2));
+                Map<String, byte[]> data = (ref.group(1).equals("secret") ? secrets : configMaps).get(ref.group(2));
                 if (data == null || !data.containsKey(ref.group(3))) {
                     throw new IllegalStateException("the environment trait reads " + value + ", which the test does not give");
                 }
-                return data.get(ref.group(3));
+                return new String(data.get(ref.group(3)), StandardCharsets.UTF_8);
             }
-            for (String dir : emptyDirs) {
+            return onThisMachine(value, mounted);
+        }
+
+        /** A path of the container in one of the mounted directories or files, as the path under the pod's root here. */
+        private String onThisMachine(String value, List<String> mounted) {
+            for (String dir : mounted) {
                 if (value.equals(dir) || value.startsWith(dir + "/")) {
                     return containerPath(value).toString();
                 }

@@ -60,6 +60,11 @@ final class CamelQuarkusBuild {
         return buildAll().get("pipe");
     }
 
+    /** The application of the Pipe as it is, its sink the catalogue's kafka-sink Kamelet. */
+    static App pipeToKafka() {
+        return buildAll().get("pipe-kafka");
+    }
+
     /** The Integration's dependencies and the operator's own, as the operator would resolve them. */
     static App integrationApp(Map<String, Object> integration) {
         Map<String, Object> spec = map(integration.get("spec"));
@@ -74,13 +79,20 @@ final class CamelQuarkusBuild {
         return new App("integration", runtimeVersion(traits), dependencies);
     }
 
-    /** The Pipe's Integration: its route's components, the Kamelet's dependencies, and the operator's own. */
-    static App pipeApp(Map<String, Object> pipeIntegration, Map<String, Object> kamelet) {
+    /** The Pipe's Integration: its route's components, its Kamelets' dependencies, and the operator's own. */
+    static App pipeApp(String name, Map<String, Object> pipeIntegration, List<Map<String, Object>> kamelets) {
         Map<String, Object> spec = map(pipeIntegration.get("spec"));
         Set<String> dependencies = operatorDependencies();
         dependencies.addAll(Dependencies.of(spec.get("flows")));
-        dependencies.addAll(Yaml.list(map(kamelet.get("spec")).get("dependencies")).stream().map(String::valueOf).toList());
-        return new App("pipe", runtimeVersion(map(spec.get("traits"))), dependencies);
+        for (Map<String, Object> kamelet : kamelets) {
+            dependencies.addAll(Yaml.list(map(kamelet.get("spec")).get("dependencies")).stream().map(String::valueOf).toList());
+        }
+        return new App(name, runtimeVersion(map(spec.get("traits"))), dependencies);
+    }
+
+    /** The Kamelet the Pipe's sink names. */
+    static String pipeSinkKamelet() {
+        return String.valueOf(map(map(map(CamelKPod.pipeResource().get("spec")).get("sink")).get("ref")).get("name"));
     }
 
     private static Set<String> operatorDependencies() {
@@ -101,7 +113,10 @@ final class CamelQuarkusBuild {
         if (built == null) {
             List<App> apps = List.of(
                     integrationApp(CamelKPod.integrationResource()),
-                    pipeApp(CamelKPod.pipeIntegration(CamelKPod.pipeSink(OUT.resolve("events"))), CamelKPod.kameletResource()));
+                    pipeApp("pipe", CamelKPod.pipeIntegration(CamelKPod.pipeSink(OUT.resolve("events"))),
+                            List.of(CamelKPod.kameletResource())),
+                    pipeApp("pipe-kafka", CamelKPod.pipeIntegration(CamelKPod.pipeResource(), null),
+                            List.of(CamelKPod.kameletResource(), CamelKPod.catalogueKamelet(pipeSinkKamelet()))));
             build(apps);
             Map<String, App> byName = new LinkedHashMap<>();
             apps.forEach(a -> byName.put(a.name(), a));

@@ -131,6 +131,51 @@ class GeneratorTest {
         assertThat(files.get("k8s/camel-k/application.properties")).doesNotContain("http.idle.timeout.seconds");
     }
 
+    /** A secured-Kafka overlay of the Integration reaches kamel-run.sh as the flags of its traits, and only that. */
+    @Test
+    void aKafkaOverlaysTraitsReachKamelRunAsFlags() throws IOException {
+        copyRepository();
+        Path overlay = Files.createDirectories(root.resolve("k8s/camel-k-kafka-test"));
+        Files.writeString(overlay.resolve("kustomization.yaml"), """
+                resources:
+                  - ../camel-k
+                patches:
+                  - target: {group: camel.apache.org, kind: Integration, name: tencent-live-webhook}
+                    patch: |-
+                      - op: add
+                        path: /spec/traits/mount/resources
+                        value:
+                          - secret:ca@/etc/kafka/ca
+                      - op: add
+                        path: /spec/traits/environment/vars/-
+                        value: KAFKA_SSL_TRUSTSTORE_PASSWORD=secret:ca/ca.password
+                """);
+
+        String script = Manifests.generate(root).get("k8s/camel-k/kamel-run.sh");
+
+        assertThat(script).contains("""
+                # k8s/camel-k-kafka-test:
+                #   sh k8s/camel-k/kamel-run.sh \\
+                #     -t mount.resources=secret:ca@/etc/kafka/ca \\
+                #     -t environment.vars=KAFKA_SSL_TRUSTSTORE_PASSWORD=secret:ca/ca.password
+                set -e
+                """);
+        // The command itself stays the base's.
+        assertThat(script.substring(script.indexOf("exec kamel run"))).doesNotContain("mount.resources");
+
+        Files.writeString(overlay.resolve("kustomization.yaml"), """
+                resources:
+                  - ../camel-k
+                patches:
+                  - target: {group: camel.apache.org, kind: Integration, name: tencent-live-webhook}
+                    patch: |-
+                      - op: remove
+                        path: /spec/traits/deployment
+                """);
+        assertThatThrownBy(() -> Manifests.generate(root)).hasMessageContaining("k8s/camel-k-kafka-test")
+                .hasMessageContaining("kamel run flag");
+    }
+
     @Test
     void aComponentBehindAPlaceholderIsRefused() throws IOException {
         copyRepository();

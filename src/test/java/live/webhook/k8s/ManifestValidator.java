@@ -44,7 +44,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
  * way the API server's field validation is (an object schema with properties admits no others, unless it
  * preserves unknown fields); their metadata against the Kubernetes model.</li>
  * <li>Integration flows and a Kamelet's template against the Camel YAML DSL schema in camel-yaml-dsl.</li>
- * <li>A Pipe's properties against the Kamelets of k8s/kamelets it names.</li>
+ * <li>A Pipe's properties against the Kamelets it names, of k8s/kamelets or of the Apache Camel Kamelets
+ * catalogue (camel-kamelets, a test dependency).</li>
  * <li>Every other object against fabric8's Kubernetes model, with its catch-all additionalProperties
  * switched off and no type coercion, so a misspelt or misplaced field fails.</li>
  * </ul>
@@ -203,20 +204,40 @@ final class ManifestValidator {
         return strictModel(what, doc, model);
     }
 
-    /** A Pipe's source and sink properties, where they name a Kamelet of k8s/kamelets: known and complete. */
+    /**
+     * A Pipe's source and sink properties, where they name a Kamelet: known, complete, and one of
+     * the property's enum values where it has them. The Kamelet is one of k8s/kamelets or of the
+     * Apache Camel Kamelets catalogue on the test classpath (the version the pom names); a Kamelet
+     * in neither is a problem, as it would be a Pipe the operator cannot run.
+     */
     private List<String> pipeProperties(String what, JsonNode pipe) {
         List<String> problems = new ArrayList<>();
         for (String end : List.of("source", "sink")) {
             JsonNode endpoint = pipe.path("spec").path(end);
             JsonNode ref = endpoint.path("ref");
-            JsonNode kamelet = kamelets.get(ref.path("name").asText());
-            if (!"Kamelet".equals(ref.path("kind").asText()) || kamelet == null) {
+            if (!"Kamelet".equals(ref.path("kind").asText())) {
+                continue;
+            }
+            String name = ref.path("name").asText();
+            JsonNode kamelet = kamelets.containsKey(name) ? kamelets.get(name) : catalogueKamelet(name);
+            if (kamelet == null) {
+                problems.add(what + " " + end + ": Kamelet " + name + " is neither in k8s/kamelets nor in the Apache Camel"
+                        + " Kamelets catalogue");
                 continue;
             }
             JsonNode definition = kamelet.path("spec").path("definition");
-            endpoint.path("properties").fieldNames().forEachRemaining(p -> {
-                if (!definition.path("properties").has(p)) {
-                    problems.add(what + " " + end + ": Kamelet " + ref.path("name").asText() + " has no property " + p);
+            endpoint.path("properties").fields().forEachRemaining(p -> {
+                JsonNode property = definition.path("properties").path(p.getKey());
+                if (property.isMissingNode()) {
+                    problems.add(what + " " + end + ": Kamelet " + name + " has no property " + p.getKey());
+                    return;
+                }
+                String value = p.getValue().asText();
+                List<String> allowed = new ArrayList<>();
+                property.path("enum").forEach(v -> allowed.add(v.asText()));
+                if (!allowed.isEmpty() && !value.contains("{{") && !allowed.contains(value)) {
+                    problems.add(what + " " + end + ": " + p.getKey() + " of Kamelet " + name + " is one of " + allowed
+                            + ", not " + value);
                 }
             });
             definition.path("required").forEach(r -> {
@@ -226,6 +247,15 @@ final class ManifestValidator {
             });
         }
         return problems;
+    }
+
+    /** A Kamelet of the Apache Camel Kamelets catalogue (camel-kamelets on the test classpath), or null. */
+    static JsonNode catalogueKamelet(String name) {
+        try (InputStream in = ManifestValidator.class.getClassLoader().getResourceAsStream("kamelets/" + name + ".kamelet.yaml")) {
+            return in == null ? null : YAML.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> strictModel(String what, JsonNode node, Class<?> model) {

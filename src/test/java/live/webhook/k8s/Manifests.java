@@ -137,7 +137,7 @@ public final class Manifests {
         List<String> integrationDependencies = integrationDependencies(routes, artifact);
         files.put(INTEGRATION, integrationHead + integrationTail(routes, integrationDependencies));
         files.put("k8s/camel-k/application.properties", camelKProperties(settings, routes));
-        String kamelRun = kamelRun(integrationHead, integrationDependencies, routes);
+        String kamelRun = kamelRun(integrationHead, integrationDependencies, routes, kafkaOverlayFlags(root));
         files.put("k8s/camel-k/kamel-run.sh", kamelRun);
         files.put(README, readme(root, kamelRun));
         files.put("k8s/kamelets/" + KAMELET + ".kamelet.yaml", kamelet(routes, settings, artifact));
@@ -250,8 +250,52 @@ public final class Manifests {
         return Yaml.indent(Yaml.dump(generated), 2);
     }
 
+    /**
+     * The traits each secured-Kafka overlay of the Integration (k8s/camel-k-kafka-NAME) adds, as kamel
+     * run flags: its kustomization's JSON patch, whose ops add to /spec/traits/TRAIT/PROPERTY (a list
+     * item, a list, or a value). Overlay folder -> flags, by folder name.
+     */
+    static Map<String, List<String>> kafkaOverlayFlags(Path root) {
+        Map<String, List<String>> overlays = new java.util.TreeMap<>();
+        Path k8s = root.resolve("k8s");
+        if (!Files.isDirectory(k8s)) {
+            return overlays;
+        }
+        try (var dirs = Files.list(k8s)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("camel-k-kafka-")).toList()) {
+                String folder = "k8s/" + dir.getFileName();
+                List<String> flags = new ArrayList<>();
+                Map<String, Object> kustomization = map(Yaml.load(read(root, folder + "/kustomization.yaml")));
+                for (Object patch : Yaml.list(kustomization.get("patches"))) {
+                    Object ops = Yaml.load(String.valueOf(map(patch).get("patch")));
+                    for (Object o : Yaml.list(ops)) {
+                        Map<String, Object> op = map(o);
+                        Matcher path = Pattern.compile("/spec/traits/([^/]+)/([^/]+)(/-)?").matcher(String.valueOf(op.get("path")));
+                        if (!"add".equals(op.get("op")) || !path.matches()) {
+                            throw new IllegalStateException(folder + ": only ops that add to /spec/traits/TRAIT/PROPERTY have a"
+                                    + " kamel run flag, not " + op);
+                        }
+                        String flag = path.group(1) + "." + kebab(path.group(2));
+                        List<Object> values = op.get("value") instanceof List<?> l && path.group(3) == null
+                                ? new ArrayList<>(l) : List.of(op.get("value"));
+                        values.forEach(v -> flags.add("-t " + shellWord(flag + "=" + v)));
+                    }
+                }
+                overlays.put(folder, flags);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return overlays;
+    }
+
     /** The same Integration as a kamel run command, from the route files and the hand-written traits. */
     static String kamelRun(String integrationHead, List<String> dependencies, Routes routes) {
+        return kamelRun(integrationHead, dependencies, routes, Map.of());
+    }
+
+    /** The same, with each secured-Kafka overlay's flags in a comment, to give after the script's own. */
+    static String kamelRun(String integrationHead, List<String> dependencies, Routes routes, Map<String, List<String>> kafkaOverlays) {
         Map<String, Object> head = map(Yaml.load(integrationHead));
         Map<String, Object> spec = map(head.get("spec"));
         List<String> args = new ArrayList<>();
@@ -275,6 +319,17 @@ public final class Manifests {
         sh.append("# Runs the webhook receiver on Camel K straight from the route files, with the traits and\n");
         sh.append("# dependencies of ").append(INTEGRATION).append(". Run it from the repository root; extra\n");
         sh.append("# arguments go to kamel run (for example -n NAMESPACE).\n");
+        if (!kafkaOverlays.isEmpty()) {
+            sh.append("#\n");
+            sh.append("# Secured Kafka (k8s/README.md): the traits an overlay of the Integration adds, as the extra\n");
+            sh.append("# arguments that give this script's Integration the same (the Secrets they name must exist).\n");
+            kafkaOverlays.forEach((folder, flags) -> {
+                sh.append("#\n# ").append(folder).append(":\n");
+                sh.append("#   sh k8s/camel-k/kamel-run.sh");
+                flags.forEach(f -> sh.append(" \\\n#     ").append(f));
+                sh.append('\n');
+            });
+        }
         sh.append("set -e\n");
         sh.append("cd \"$(dirname \"$0\")/../..\"\n");
         sh.append("exec ").append(kamelCommand(args)).append(" \"$@\"\n");

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -117,6 +118,23 @@ class ManifestsTest {
         assertThat(validator.validate(pipe))
                 .anySatisfy(p -> assertThat(p).contains("no property sdkAppId"))
                 .anySatisfy(p -> assertThat(p).contains("required property sdkAppid"));
+    }
+
+    /**
+     * The sink is the catalogue's kafka-sink, checked like a Kamelet of ours: a Kamelet the catalogue
+     * of Camel 4.18 no longer has, a property it lacks, or a value outside its enum fails.
+     */
+    @Test
+    void aPipeSinkOrSinkPropertyTheCatalogueLacksFails() throws IOException {
+        ObjectNode pipe = (ObjectNode) one("kamelets/pipe-to-kafka/pipe.yaml");
+        assertThat(validator.validate(pipe)).isEmpty();
+        ObjectNode sink = (ObjectNode) pipe.path("spec").path("sink");
+        ((ObjectNode) sink.path("properties")).put("saslAuthType", "SCRAM-SHA-512").put("user", "u");
+        assertThat(validator.validate(pipe))
+                .anySatisfy(p -> assertThat(p).contains("saslAuthType", "SCRAM_SHA_512", "not SCRAM-SHA-512"))
+                .anySatisfy(p -> assertThat(p).contains("no property user"));
+        ((ObjectNode) sink.path("ref")).put("name", "kafka-not-secured-sink");
+        assertThat(validator.validate(pipe)).anySatisfy(p -> assertThat(p).contains("kafka-not-secured-sink", "neither"));
     }
 
     @Test
@@ -342,6 +360,93 @@ class ManifestsTest {
         Routes routes = Routes.read(ManifestValidator.ROOT);
         assertThat(data.size()).isEqualTo(routes.files.size());
         routes.files.forEach((file, text) -> assertThat(data.path(file).asText()).as(file).isEqualTo(text));
+    }
+
+    /**
+     * No password is written in any file under k8s/: an environment variable, a Pipe property, a
+     * configMapGenerator literal, an environment trait variable (also inside kustomize's inline
+     * patches), a kamel flag or a properties key whose name says password is empty, a Secret's key
+     * (secretKeyRef, {@code secret:NAME/KEY}), a variable the pod gets from one ({@code {{env:...}}}),
+     * a placeholder of a template ({@code <...>}) or another setting ({@code {{...}}}).
+     */
+    @Test
+    void noPasswordIsWrittenInAnyFileUnderK8s() throws IOException {
+        List<String> found = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> all = Files.walk(K8S)) {
+            files = all.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String where = K8S.relativize(file).toString();
+            if (name.endsWith(".yaml")) {
+                for (Object doc : Yaml.loadAll(text)) {
+                    passwords(doc, where, found);
+                }
+            } else if (name.endsWith(".properties")) {
+                Settings.parse(text).entries.values().stream()
+                        .filter(e -> e.key().toLowerCase(java.util.Locale.ROOT).contains("password"))
+                        .filter(e -> !isNoPassword(e.value()))
+                        .forEach(e -> found.add(where + ": " + e.key()));
+            } else if (name.endsWith(".sh")) {
+                java.util.regex.Matcher m = PASSWORD_ASSIGNMENT.matcher(text);
+                while (m.find()) {
+                    if (!isNoPassword(m.group(2))) {
+                        found.add(where + ": " + m.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(found).isEmpty();
+        // It does look: a literal in a variable, a property, or a patch's trait variable is found.
+        List<String> planted = new ArrayList<>();
+        passwords(Yaml.load("""
+                env: [{name: KAFKA_SASL_PASSWORD, value: hunter2}]
+                properties: {saslPassword: hunter2, saslUsername: u}
+                patches: [{patch: "- op: add\\n  path: /spec/traits/environment/vars/-\\n  value: KAFKA_SASL_PASSWORD=hunter2"}]
+                """), "planted", planted);
+        assertThat(planted).hasSize(3);
+    }
+
+    private static final java.util.regex.Pattern PASSWORD_ASSIGNMENT =
+            java.util.regex.Pattern.compile("(?i)\\b([a-z0-9_.]*password[a-z0-9_.]*)[=:]\\s*([^\\s'\"]*)");
+
+    /** Whether a value is no password itself: empty, a Secret's key, the environment, a setting or a template's placeholder. */
+    static boolean isNoPassword(String value) {
+        String v = value.strip();
+        return v.isEmpty() || v.startsWith("secret:") || v.startsWith("{{") && v.endsWith("}}") || v.startsWith("<") && v.endsWith(">");
+    }
+
+    @SuppressWarnings("unchecked")
+    static void passwords(Object node, String where, List<String> found) {
+        if (node instanceof Map<?, ?> map) {
+            Object name = map.get("name");
+            if (name instanceof String n && n.toLowerCase(java.util.Locale.ROOT).contains("password") && map.containsKey("value")
+                    && !isNoPassword(String.valueOf(map.get("value")))) {
+                found.add(where + ": variable " + n);
+            }
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                if (key.toLowerCase(java.util.Locale.ROOT).contains("password") && !(e.getValue() instanceof Map || e.getValue() instanceof List)
+                        && !isNoPassword(String.valueOf(e.getValue()))) {
+                    found.add(where + ": " + key);
+                }
+                // kustomize's inline patches are YAML in a string.
+                if (key.equals("patch") && e.getValue() instanceof String patch) {
+                    Yaml.loadAll(patch).forEach(p -> passwords(p, where + " (patch)", found));
+                } else {
+                    passwords(e.getValue(), where, found);
+                }
+            }
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> passwords(item, where, found));
+        } else if (node instanceof String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([A-Za-z0-9_.]*(?i:password)[A-Za-z0-9_.]*)=(.*)$").matcher(text);
+            if (m.matches() && !isNoPassword(m.group(2))) {
+                found.add(where + ": " + m.group(1));
+            }
+        }
     }
 
     @Test
