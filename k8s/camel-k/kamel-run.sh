@@ -1,5 +1,5 @@
 #!/bin/sh
-# Generated from k8s/camel-k/integration.yaml (traits) and routes/*.camel.yaml by `mvn -B -q test -Dtest=GeneratedManifestsTest -Dk8s.regenerate=true`: do not edit.
+# Generated from k8s/camel-k/integration.yaml (traits) and routes/*.camel.yaml by `k8s/generate`: do not edit.
 # Runs the webhook receiver on Camel K straight from the route files, with the traits and
 # dependencies of k8s/camel-k/integration.yaml. Run it from the repository root; extra
 # arguments go to kamel run (for example -n NAMESPACE).

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The files under k8s/ that derive from routes/ and application.properties are exactly what
- * {@link Manifests} makes of them now. With -Dk8s.regenerate=true it rewrites them instead.
+ * {@link Manifests} makes of them now; {@value Manifests#REGENERATE} rewrites them.
  */
 class GeneratedManifestsTest {
 
@@ -21,9 +21,6 @@ class GeneratedManifestsTest {
     @Test
     void committedFilesAreWhatTheGeneratorMakesOfTheRoutes() throws IOException {
         Map<String, String> generated = Manifests.generate(ROOT);
-        if (Boolean.getBoolean("k8s.regenerate")) {
-            Manifests.write(ROOT, generated);
-        }
         for (Map.Entry<String, String> file : generated.entrySet()) {
             Path path = ROOT.resolve(file.getKey());
             assertThat(path).as("%s is generated; run %s", file.getKey(), Manifests.REGENERATE).exists();

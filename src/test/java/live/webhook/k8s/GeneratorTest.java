@@ -66,7 +66,7 @@ class GeneratorTest {
                 int at = -1;
                 for (int i = 0; i < steps.size(); i++) {
                     Object filter = map(steps.get(i)).get("filter");
-                    if (filter != null && "check-sdkappid".equals(map(filter).get("id"))) {
+                    if (filter != null && "filter-sdkappid".equals(map(filter).get("id"))) {
                         at = i;
                     }
                 }
@@ -76,10 +76,9 @@ class GeneratorTest {
         }
         items.add(mapOf("route", mapOf("id", "check-room-count", "from", mapOf("uri", "direct:check-room-count",
                 "steps", List.of(mapOf("filter", mapOf("simple", "${header.Rooms} > {{max.rooms}}",
-                        "steps", List.of(mapOf("setVariables", mapOf("variables", List.of(
-                                        mapOf("name", "ErrorCode", "constant", "4007"),
-                                        mapOf("name", "ErrorInfo", "constant", "Too many rooms")))),
-                                mapOf("to", "direct:refuse")))))))));
+                        "steps", List.of(mapOf("throwException", mapOf(
+                                "exceptionType", "live.webhook.receive.WebhookRefused",
+                                "message", "ROOM_ID_INVALID"))))))))));
         Files.writeString(webhook, Yaml.dump(items));
         Files.writeString(root.resolve("application.properties"),
                 Files.readString(root.resolve("application.properties")) + "# Most rooms in one webhook.\nmax.rooms = 3\n");
@@ -100,7 +99,7 @@ class GeneratorTest {
         assertThat(maxRooms).containsEntry("type", "integer").containsEntry("default", 3);
         assertThat((String) maxRooms.get("description")).contains("Most rooms in one webhook.");
         String template = Yaml.dump(spec.get("template"));
-        assertThat(template).contains("${header.Rooms} > {{maxRooms}}", "Too many rooms")
+        assertThat(template).contains("${header.Rooms} > {{maxRooms}}", "ROOM_ID_INVALID")
                 // the heartbeat route is not reached from the webhook: not part of the Kamelet
                 .doesNotContain("timer:heartbeat", "direct:", "{{max.rooms}}");
         assertThat(spec.get("dependencies")).asList().doesNotContain("camel:timer");

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class Manifests {
 
-    public static final String REGENERATE = "mvn -B -q test -Dtest=GeneratedManifestsTest -Dk8s.regenerate=true";
+    public static final String REGENERATE = "k8s/generate";
     static final String NAME = "tencent-live-webhook";
     static final String KAMELET = "tencent-live-metadata-source";
     /** The package of this project's classes, which the routes name as beans. */
