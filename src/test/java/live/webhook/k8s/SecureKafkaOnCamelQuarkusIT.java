@@ -17,21 +17,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import live.webhook.bench.KafkaCluster;
 import live.webhook.bench.KafkaCluster.Listener;
 import live.webhook.bench.KafkaSecurity;
+import org.apache.camel.util.FileUtil;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -69,7 +67,7 @@ class SecureKafkaOnCamelQuarkusIT {
     @BeforeAll
     static void start() throws IOException {
         assumeTrue(KustomizeTest.kubectl != null, "kubectl is not on the PATH");
-        deleteRecursively(DIR);
+        FileUtil.removeDir(DIR.toFile());
         long t0 = System.nanoTime();
         security = KafkaSecurity.create(DIR.resolve("security"));
         kafka = new KafkaCluster(1, DIR).withSecurity(security).withJvmOptions("-XX:TieredStopAtLevel=1").start();
@@ -236,14 +234,4 @@ class SecureKafkaOnCamelQuarkusIT {
         System.out.println("[SecureKafkaOnCamelQuarkusIT] " + String.format(format, args));
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +25,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import org.apache.camel.util.FileUtil;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -201,7 +200,7 @@ public final class KafkaBroker implements AutoCloseable {
         } finally {
             closed = true;
             if (ownsLogDir) {
-                deleteRecursively(logDir);
+                FileUtil.removeDir(logDir.toFile());
             }
         }
     }
@@ -483,22 +482,6 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("[KafkaBroker] could not delete " + dir + ": " + e);
-        }
-    }
 
     /** Once per JVM: make Kafka's fatal-exit paths throw, and quiet its loggers (see class doc). */
     private static void prepareJvm() {

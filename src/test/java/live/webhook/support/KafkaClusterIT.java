@@ -3,12 +3,9 @@ package live.webhook.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,9 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import live.webhook.bench.KafkaCluster;
+import org.apache.camel.util.FileUtil;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,7 +48,7 @@ class KafkaClusterIT {
 
     @Test
     void everyAcknowledgedRecordSurvivesKillPauseAndRollingRestart() throws Exception {
-        deleteRecursively(DIR);
+        FileUtil.removeDir(DIR.toFile());
         long t0 = System.nanoTime();
         // A dead node is fenced after broker.session.timeout.ms (9 s by default); 3 s, with
         // heartbeats every 0.5 s, keeps this test near a minute. C1 only: the 7 node starts below
@@ -244,14 +241,4 @@ class KafkaClusterIT {
         System.out.println("[KafkaClusterIT] " + String.format(format, args));
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

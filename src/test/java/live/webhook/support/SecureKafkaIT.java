@@ -24,6 +24,7 @@ import live.webhook.bench.KafkaCluster.Listener;
 import live.webhook.bench.KafkaSecurity;
 import live.webhook.bench.KafkaSecurity.Credentials;
 import live.webhook.bench.KafkaTls;
+import org.apache.camel.util.FileUtil;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -70,7 +71,7 @@ class SecureKafkaIT {
 
     @BeforeAll
     static void start() throws Exception {
-        deleteRecursively(DIR);
+        FileUtil.removeDir(DIR.toFile());
         long t0 = System.nanoTime();
         security = KafkaSecurity.create(DIR.resolve("security"));
         long made = System.nanoTime();
@@ -324,14 +325,4 @@ class SecureKafkaIT {
         System.out.println("[SecureKafkaIT] " + String.format(format, args));
     }
 
-    private static void deleteRecursively(Path dir) throws Exception {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

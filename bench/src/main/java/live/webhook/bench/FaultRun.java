@@ -58,6 +58,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.camel.util.FileUtil;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -440,7 +441,7 @@ public final class FaultRun {
         if (!Files.isRegularFile(s.jarPath())) {
             throw new IllegalStateException(s.jarPath() + " is missing: run mvn package first");
         }
-        deleteRecursively(work);
+        FileUtil.removeDir(work.toFile());
         Files.createDirectories(work);
         String loadStart = loadavg();
         List<String> othersAtStart = otherBenchmarks();
@@ -1767,16 +1768,6 @@ public final class FaultRun {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 
     // --- The command line ---------------------------------------------------------------------------------
 

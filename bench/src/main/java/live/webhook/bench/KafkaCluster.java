@@ -34,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.apache.camel.util.FileUtil;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -507,7 +508,7 @@ public final class KafkaCluster implements AutoCloseable {
                 }
             }
             if (ownsDir) {
-                deleteRecursively(dir);
+                FileUtil.removeDir(dir.toFile());
             }
         }
     }
@@ -1056,20 +1057,4 @@ public final class KafkaCluster implements AutoCloseable {
                 .findFirst().orElse(null);
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("[KafkaCluster] could not delete " + dir + ": " + e);
-        }
-    }
 }
