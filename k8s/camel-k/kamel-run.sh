@@ -46,7 +46,7 @@ set -e
 cd "$(dirname "$0")/../.."
 exec kamel run --name tencent-live-webhook \
   -t camel.runtime-provider=plain-quarkus \
-  -t camel.runtime-version=3.33.2 \
+  -t camel.runtime-version=3.33.1 \
   -t container.request-cpu=250m \
   -t container.request-memory=256Mi \
   -t container.limit-cpu=1 \

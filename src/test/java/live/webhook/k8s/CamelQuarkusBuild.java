@@ -193,7 +193,7 @@ final class CamelQuarkusBuild {
         }
         return read(MODULE.resolve("pom.template.xml"))
                 .replace("@artifactId@", "camel-k-integration-" + app.name())
-                .replace("@quarkus.platform.version@", app.runtimeVersion())
+                .replace("@quarkus.platform.version@", substitutes.getProperty("quarkus.platform." + app.runtimeVersion(), app.runtimeVersion()))
                 .replace("@camel.version@", camelVersion)
                 .replace("@project.repository@", projectRepository().toUri().toString())
                 .replace("@dependencies@\n", dependencies.toString());

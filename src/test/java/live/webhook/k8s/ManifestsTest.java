@@ -22,6 +22,13 @@ import org.junit.jupiter.api.Test;
 class ManifestsTest {
 
     static final Path K8S = ManifestValidator.ROOT.resolve("k8s");
+    /**
+     * The Apache Camel that a Quarkus Platform release's quarkus-camel-bom names (through its Camel
+     * Quarkus), for the releases of the 4.18 line: Platform 3.32.1 to 3.32.4, 3.33.1 and 3.34.x name
+     * Camel Quarkus 3.32.0 or 3.33.0 (Camel 4.18.0); 3.33.2 names Camel Quarkus 3.33.1 (Camel 4.18.2).
+     */
+    static final Map<String, String> CAMEL_OF_QUARKUS_PLATFORM = Map.of(
+            "3.32.4", "4.18.0", "3.33.1", "4.18.0", "3.33.2", "4.18.2", "3.34.7", "4.18.0");
     static ManifestValidator validator;
 
     @BeforeAll
@@ -194,8 +201,13 @@ class ManifestsTest {
     void integrationRunsOnCamelQuarkusOfCamel418WithHealthServiceAndMounts() throws IOException {
         JsonNode traits = one("camel-k/integration.yaml").path("spec").path("traits");
         assertThat(traits.path("camel").path("runtimeProvider").asText()).isEqualTo("plain-quarkus");
-        // For plain-quarkus a Quarkus Platform version: 3.33.2's quarkus-camel-bom is Camel 4.18.2.
-        assertThat(traits.path("camel").path("runtimeVersion").asText()).isEqualTo("3.33.2");
+        // For plain-quarkus a Quarkus Platform release, whose quarkus-camel-bom names the Camel the
+        // cluster runs: the same as camel-main's (pom.xml camel.version), one Camel for both.
+        String platform = traits.path("camel").path("runtimeVersion").asText();
+        assertThat(CAMEL_OF_QUARKUS_PLATFORM).as("the Camel of Quarkus Platform %s", platform).containsKey(platform);
+        assertThat(CAMEL_OF_QUARKUS_PLATFORM.get(platform)).isEqualTo(System.getProperty("camel.version"));
+        assertThat(one("kamelets/pipe-to-kafka/pipe.yaml").path("spec").path("traits")
+                .path("camel").path("runtimeVersion").asText()).as("the Pipe's runtime").isEqualTo(platform);
         JsonNode health = traits.path("health");
         for (String probe : List.of("liveness", "readiness", "startup")) {
             assertThat(health.path(probe + "ProbeEnabled").asBoolean()).as(probe).isTrue();
