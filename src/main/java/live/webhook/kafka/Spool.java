@@ -6,18 +6,24 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import live.webhook.cloudevents.CloudEvents;
 import live.webhook.metrics.MeterRegistries;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -86,16 +92,21 @@ public class Spool implements CamelContextAware {
     public static final class Ticket {
         final long seq;
         final long receivedAt;
-        /** The Kafka keys of its messages, [RoomId, Key]: only webhooks sharing one need an order. Null: not known (left by an earlier run). */
-        final Set<List<Object>> keys;
+        /**
+         * The hashes of the Kafka keys of its messages, [RoomId, Key], sorted and distinct: only webhooks
+         * sharing a key need an order. Null: not known (left by an earlier run). Hashes, not the keys,
+         * so that a spooled webhook holds a few bytes of memory; two keys with one hash only make
+         * webhooks keep an order they did not need.
+         */
+        final int[] keys;
         State state;
         /** An older webhook sent at the same time failed: this one goes to the spool behind it. */
         boolean mustSpool;
         SpoolLog.Entry entry;
         /** Its messages Kafka took already, by their place in the webhook (null: none). */
-        java.util.BitSet delivered;
+        BitSet delivered;
 
-        Ticket(long seq, long receivedAt, State state, Set<List<Object>> keys) {
+        Ticket(long seq, long receivedAt, State state, int[] keys) {
             this.seq = seq;
             this.receivedAt = receivedAt;
             this.state = state;
@@ -106,9 +117,17 @@ public class Spool implements CamelContextAware {
             if (keys == null || other.keys == null) {
                 return false;
             }
-            for (List<Object> key : keys) {
-                if (other.keys.contains(key)) {
+            int i = 0;
+            int j = 0;
+            while (i < keys.length && j < other.keys.length) {
+                int c = Integer.compare(keys[i], other.keys[j]);
+                if (c == 0) {
                     return true;
+                }
+                if (c < 0) {
+                    i++;
+                } else {
+                    j++;
                 }
             }
             return false;
@@ -151,8 +170,15 @@ public class Spool implements CamelContextAware {
     private SpoolLog log;
     private long nextSeq;
     private int toSpool;
-    /** The keys of the webhooks in the spool or on their way to it, each with how many hold it. */
-    private final Map<List<Object>, Integer> spooledKeys = new java.util.HashMap<>();
+    /**
+     * How many webhooks in the spool or on their way to it hold a key, by the key's hash modulo the
+     * table's size: memory that does not grow with the spool. A key whose count is not 0 may share its
+     * slot with one of those: its webhook then joins the spool without needing to, which is safe.
+     * Made when the spool first holds a webhook.
+     */
+    private int[] spooledKeys;
+    private long spooledKeysHeld;
+    static final int SPOOLED_KEY_SLOTS = 1 << 20;
     /** Webhooks in the spool whose keys are not known (left by an earlier run): every arrival joins them. */
     private int unknownKeys;
     /** Kafka's last answer was a failure (a send or a drain attempt): arrivals join the spool without trying it. */
@@ -266,7 +292,7 @@ public class Spool implements CamelContextAware {
      */
     public void admit(Exchange exchange) {
         openIfNeeded();
-        Set<List<Object>> keys = keys(exchange.getVariable(NotAcknowledged.MESSAGES, List.class));
+        int[] keys = keys(exchange.getVariable(NotAcknowledged.MESSAGES, List.class));
         Ticket ticket;
         lock.lock();
         try {
@@ -477,7 +503,7 @@ public class Spool implements CamelContextAware {
         int[] ticketOf = new int[size];
         int[] placeOf = new int[size];
         for (int t = 0; t < tickets.size() && messages.size() < size; t++) {
-            java.util.BitSet done = tickets.get(t).delivered;
+            BitSet done = tickets.get(t).delivered;
             List<Object> of = read.get(t);
             for (int place = 0; place < of.size() && messages.size() < size; place++) {
                 if (done == null || !done.get(place)) {
@@ -514,8 +540,8 @@ public class Spool implements CamelContextAware {
             return;
         }
         List<?> records = exchange.getMessage().getBody(List.class);
-        java.util.Set<Object> keysLeft = new java.util.HashSet<>();
-        java.util.BitSet taken = new java.util.BitSet(batch.messages());
+        Set<Object> keysLeft = new HashSet<>();
+        BitSet taken = new BitSet(batch.messages());
         for (int i = 0; i < batch.messages(); i++) {
             Object key = KafkaRecord.keyOf(records, i);
             if (NotAcknowledged.acknowledged(records, i) && !keysLeft.contains(key)) {
@@ -596,20 +622,41 @@ public class Spool implements CamelContextAware {
         return false;
     }
 
-    /** The Kafka keys of a webhook's messages (or CloudEvents), as KafkaRecord makes them: [RoomId, Key]. */
-    static Set<List<Object>> keys(List<?> messages) {
+    /**
+     * The hashes of the Kafka keys of a webhook's messages (or CloudEvents), as KafkaRecord makes the
+     * keys: [RoomId, Key]; sorted, distinct.
+     */
+    static int[] keys(List<?> messages) {
         if (messages == null || messages.isEmpty()) {
-            return Set.of();
+            return NO_KEYS;
         }
-        Set<List<Object>> keys = new java.util.HashSet<>(messages.size() * 2);
+        int[] keys = new int[messages.size()];
+        int n = 0;
         for (Object event : messages) {
             if (event instanceof Map<?, ?> map) {
                 @SuppressWarnings("unchecked")
-                Map<String, Object> message = live.webhook.cloudevents.CloudEvents.message((Map<String, Object>) map);
-                keys.add(java.util.Arrays.asList(message.get("RoomId"), message.get("Key")));
+                Map<String, Object> message = CloudEvents.message((Map<String, Object>) map);
+                keys[n++] = keyHash(message.get("RoomId"), message.get("Key"));
             }
         }
-        return keys;
+        return Arrays.stream(keys, 0, n).sorted().distinct().toArray();
+    }
+
+    private static final int[] NO_KEYS = new int[0];
+
+    /** A key's hash, its two parts' String hashes mixed (murmur3's finalizer) so that slots spread. */
+    static int keyHash(Object roomId, Object key) {
+        int h = Objects.hashCode(roomId) * 0x9E3779B9 + Objects.hashCode(key);
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    private static int slot(int keyHash) {
+        return keyHash & (SPOOLED_KEY_SLOTS - 1);
     }
 
     /** Called with the lock held: the ticket leaves the spool's order without being written. */
@@ -625,8 +672,12 @@ public class Spool implements CamelContextAware {
     private void joinSpool(Ticket ticket) {
         ticket.state = State.TO_SPOOL;
         toSpool++;
-        for (List<Object> key : ticket.keys) {
-            spooledKeys.merge(key, 1, Integer::sum);
+        if (ticket.keys.length > 0 && spooledKeys == null) {
+            spooledKeys = new int[SPOOLED_KEY_SLOTS];
+        }
+        for (int key : ticket.keys) {
+            spooledKeys[slot(key)]++;
+            spooledKeysHeld++;
         }
     }
 
@@ -636,18 +687,19 @@ public class Spool implements CamelContextAware {
             unknownKeys--;
             return;
         }
-        for (List<Object> key : ticket.keys) {
-            spooledKeys.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+        for (int key : ticket.keys) {
+            spooledKeys[slot(key)]--;
+            spooledKeysHeld--;
         }
     }
 
     /** Called with the lock held: whether a webhook in the spool, or on its way to it, has one of this one's keys. */
     private boolean spoolHoldsAKeyOf(Ticket ticket) {
-        if (spooledKeys.isEmpty()) {
+        if (spooledKeysHeld == 0) {
             return false;
         }
-        for (List<Object> key : ticket.keys) {
-            if (spooledKeys.containsKey(key)) {
+        for (int key : ticket.keys) {
+            if (spooledKeys[slot(key)] > 0) {
                 return true;
             }
         }
@@ -670,7 +722,7 @@ public class Spool implements CamelContextAware {
      * a webhook once all its messages have; the log's cursor moves to the oldest webhook left. Returns
      * how many messages left.
      */
-    private int settle(Batch batch, java.util.function.IntPredicate taken) throws IOException {
+    private int settle(Batch batch, IntPredicate taken) throws IOException {
         int messages = 0;
         long now = System.currentTimeMillis();
         Meters m = meters();
@@ -687,7 +739,7 @@ public class Spool implements CamelContextAware {
                 }
                 Ticket ticket = batch.tickets().get(batch.ticketOf()[i]);
                 if (ticket.delivered == null) {
-                    ticket.delivered = new java.util.BitSet(ticket.entry.messages());
+                    ticket.delivered = new BitSet(ticket.entry.messages());
                 }
                 if (ticket.delivered.get(batch.placeOf()[i])) {
                     continue;

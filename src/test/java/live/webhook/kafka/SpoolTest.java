@@ -229,6 +229,56 @@ class SpoolTest {
     }
 
     @Test
+    void aKeyWhoseSlotASpooledKeyHoldsJoinsTheSpoolAndEveryKeyDrainsInOrder() throws Exception {
+        // Two different keys of one slot of the spool's key table (RoomId absent, as in message()).
+        Map<Integer, String> bySlot = new HashMap<>();
+        String first = null;
+        String second = null;
+        for (int i = 0; second == null; i++) {
+            String key = "k" + i;
+            String other = bySlot.putIfAbsent(Spool.keyHash(null, key) & (Spool.SPOOLED_KEY_SLOTS - 1), key);
+            if (other != null) {
+                first = other;
+                second = key;
+            }
+        }
+        Spool spool = spool();
+        Exchange failed = webhook(message("probe", "1"));
+        spool.admit(failed);
+        failed(spool, failed, 0);
+        Exchange spooled = webhook(message(first, "1"));
+        spool.admit(spooled);
+        spool.write(spooled);
+        // Kafka takes the probe: it takes records again, while first's webhook is still in the spool.
+        Exchange drain = new DefaultExchange(camel);
+        spool.takeBatch(drain);
+        assertThat(drain.getMessage().getBody(List.class)).containsExactly(message("probe", "1"));
+        spool.delivered(drain);
+        Exchange unrelated = webhook(message("unrelated", "1"));
+        spool.admit(unrelated);
+        assertThat(spooling(unrelated)).as("a key no spooled webhook holds").isFalse();
+        assertThat(sentAndAcknowledged(spool, unrelated)).isFalse();
+
+        Exchange sharesTheSlot = webhook(message(second, "1"));
+        spool.admit(sharesTheSlot);
+        assertThat(spooling(sharesTheSlot)).as("%s shares %s's slot: it cannot tell them apart", second, first).isTrue();
+        spool.write(sharesTheSlot);
+        assertThat(drain(spool)).containsExactly(message(first, "1"), message(second, "1"));
+        Exchange after = webhook(message(second, "2"));
+        spool.admit(after);
+        assertThat(spooling(after)).as("the spool is empty again").isFalse();
+    }
+
+    @Test
+    void keysAreHashedOncePerKeyWhateverTheMessagesRepeat() {
+        int[] keys = Spool.keys(List.of(message("b", "1"), message("a", "1"), message("b", "2")));
+        assertThat(keys).hasSize(2).isSorted()
+                .contains(Spool.keyHash(null, "a"), Spool.keyHash(null, "b"));
+        assertThat(Spool.keyHash("room1", "key")).isNotEqualTo(Spool.keyHash("room2", "key"))
+                .isNotEqualTo(Spool.keyHash("room1", "key2"));
+    }
+
+    @Test
     void aWebhookArrivingWhileAnOlderOneIsBeingSpooledJoinsTheSpool() throws Exception {
         Spool spool = spool();
         Exchange older = webhook(message("k", "old"));
