@@ -639,7 +639,15 @@ public class Spool implements CamelContextAware {
                 keys[n++] = keyHash(message.get("RoomId"), message.get("Key"));
             }
         }
-        return Arrays.stream(keys, 0, n).sorted().distinct().toArray();
+        // A few keys per webhook: sorted in place, repeats dropped, no stream on every webhook.
+        Arrays.sort(keys, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || keys[i] != keys[distinct - 1]) {
+                keys[distinct++] = keys[i];
+            }
+        }
+        return distinct == keys.length ? keys : Arrays.copyOf(keys, distinct);
     }
 
     private static final int[] NO_KEYS = new int[0];

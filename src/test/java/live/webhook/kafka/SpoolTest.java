@@ -274,6 +274,8 @@ class SpoolTest {
         int[] keys = Spool.keys(List.of(message("b", "1"), message("a", "1"), message("b", "2")));
         assertThat(keys).hasSize(2).isSorted()
                 .contains(Spool.keyHash(null, "a"), Spool.keyHash(null, "b"));
+        assertThat(Spool.keys(List.of(message("c", "1"), message("a", "1"), message("b", "1")))).hasSize(3).isSorted()
+                .doesNotHaveDuplicates();
         assertThat(Spool.keyHash("room1", "key")).isNotEqualTo(Spool.keyHash("room2", "key"))
                 .isNotEqualTo(Spool.keyHash("room1", "key2"));
     }
