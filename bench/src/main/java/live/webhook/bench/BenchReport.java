@@ -525,7 +525,7 @@ public final class BenchReport {
                 + "compare figures of the same run, not across runs or machines.\n");
         md.append("- Baselines: (a) `BaselineOkServer`, Vert.x answering the fixed OK; (b) `BaselineReceiver`, Vert.x + Jackson + "
                 + "KafkaProducer doing the service's checks and sink by hand (log variant: one logback console line per message). "
-                + "Sources in `src/test/java/live/webhook/bench/`.\n");
+                + "Sources in `bench/src/main/java/live/webhook/bench/`.\n");
         return md.toString();
     }
 
