@@ -25,12 +25,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -38,15 +40,18 @@ import org.apache.camel.util.FileUtil;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeMetadataQuorumOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Apache Kafka cluster of {@code N} KRaft nodes (normally 3), each its own OS process, for
@@ -417,15 +422,62 @@ public final class KafkaCluster implements AutoCloseable {
     /**
      * Waits until the cluster no longer lists node {@code id} among its live brokers, i.e. the
      * controller fenced it (after {@code broker.session.timeout.ms} without a heartbeat) or it shut
-     * down cleanly.
+     * down cleanly. Throws a {@link ConditionTimeoutException} that says what the cluster said last
+     * (its live brokers, its quorum, each node's last controller event).
      */
     public void awaitFenced(int id, Duration within) {
         node(id);
-        await("node " + id + " fenced").atMost(within).ignoreExceptions().pollInSameThread()
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                .until(() -> get(admin().describeCluster(new DescribeClusterOptions()
-                                .timeoutMs((int) PROBE_TIMEOUT.toMillis())).nodes(), "describe cluster").stream()
-                        .noneMatch(node -> node.id() == id));
+        AtomicReference<Object> lastAnswer = new AtomicReference<>("no answer yet");
+        try {
+            await("node " + id + " fenced").atMost(within).ignoreExceptions().pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        try {
+                            Set<Integer> live = get(admin().describeCluster(new DescribeClusterOptions()
+                                    .timeoutMs((int) PROBE_TIMEOUT.toMillis())).nodes(), "describe cluster")
+                                    .stream().map(Node::id).collect(Collectors.toCollection(TreeSet::new));
+                            lastAnswer.set("live brokers " + live);
+                            return !live.contains(id);
+                        } catch (RuntimeException e) {
+                            lastAnswer.set(e);
+                            throw e;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            // A fence takes broker.session.timeout.ms plus, when the node was the active controller,
+            // an election; what the cluster said last is what tells a slow machine from a stuck quorum.
+            throw new ConditionTimeoutException("node " + id + " not fenced within " + within + "; last answer: "
+                    + lastAnswer.get() + "; " + quorum() + "; " + controllerEvents(), e);
+        }
+    }
+
+    /** Each node's last word on the quorum's leader and on fencing, for a failure message. */
+    private String controllerEvents() {
+        StringBuilder b = new StringBuilder("last controller events:");
+        for (NodeState n : nodes) {
+            String last = "none";
+            try (Stream<String> lines = Files.lines(n.log())) {
+                last = lines.filter(l -> l.contains("the leader is") || l.contains("Becoming the active")
+                        || l.contains("Fencing broker")).reduce((a, c) -> c).orElse("none");
+            } catch (IOException | UncheckedIOException e) {
+                last = "unreadable: " + e;
+            }
+            b.append(" [node ").append(n.id).append("] ").append(last);
+        }
+        return b.append(" (logs in ").append(dir).append(')').toString();
+    }
+
+    /** The KRaft quorum as its leader describes it, for a failure message; never throws. */
+    private String quorum() {
+        try {
+            QuorumInfo q = get(admin().describeMetadataQuorum(new DescribeMetadataQuorumOptions()
+                    .timeoutMs((int) PROBE_TIMEOUT.toMillis())).quorumInfo(), "describe quorum");
+            return "quorum leader " + q.leaderId() + " epoch " + q.leaderEpoch() + " high watermark "
+                    + q.highWatermark() + ", voters " + q.voters().stream()
+                            .map(v -> v.replicaId() + "@" + v.logEndOffset()).toList();
+        } catch (RuntimeException e) {
+            return "quorum not described: " + e;
+        }
     }
 
     /** Whether node {@code id}'s process exists (a paused one does). */
